@@ -1,0 +1,197 @@
+"""Sources and the provenance they carry.
+
+A source is any document that carries claims. Sources may rest on other sources (an
+article relaying an agency report, which relays an anonymous briefing); that chain is what
+a reader follows back to the origin.
+"""
+
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.db import models
+
+from .records import (
+    SluggedModel,
+    TimestampedModel,
+    choices_constraint,
+    tracked_history,
+)
+
+TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ocid")
+
+
+def normalise_url(url):
+    """The canonical form of a URL, so one document is never stored twice.
+
+    Lower-cases scheme and host, drops default ports, fragments, tracking parameters and a
+    trailing slash; keeps the rest of the query in its order.
+    """
+    url = (url or "").strip()
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.port and (parts.scheme, parts.port) not in {("http", 80), ("https", 443)}:
+        host = f"{host}:{parts.port}"
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not key.lower().startswith(TRACKING_PARAMETERS)
+    ]
+    path = parts.path.rstrip("/") if parts.path != "/" else ""
+    return urlunsplit((parts.scheme.lower(), host, path, urlencode(query), ""))
+
+
+class SourceKind(models.TextChoices):
+    NEWS_ARTICLE = "news_article", "News article"
+    OFFICIAL_STATEMENT = "official_statement", "Official statement"
+    PRESS_CONFERENCE = "press_conference", "Press conference"
+    INTERVIEW = "interview", "Interview"
+    TRANSCRIPT = "transcript", "Transcript"
+    VIDEO = "video", "Video"
+    SOCIAL_POST = "social_post", "Social media post"
+    REPORT = "report", "Report"
+    ANONYMOUS_BRIEFING = "anonymous_briefing", "Anonymous briefing"
+
+
+class Source(SluggedModel):
+    Kind = SourceKind
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    title = models.CharField(max_length=300)
+    url = models.URLField(
+        "URL",
+        max_length=1000,
+        blank=True,
+        help_text="Stored normalised (no tracking parameters or fragment); unique when given.",
+    )
+    outlet = models.CharField(
+        max_length=200, blank=True, help_text="Publisher, broadcaster or account."
+    )
+    author = models.CharField(max_length=200, blank=True)
+    language = models.CharField(
+        max_length=12, blank=True, help_text="Language code of the original, e.g. en, uk, ru."
+    )
+    published_on = models.DateField(null=True, blank=True)
+    retrieved_on = models.DateField(
+        null=True, blank=True, help_text="When the desk read or saved it."
+    )
+    archive_url = models.URLField(
+        "archived copy", max_length=1000, blank=True, help_text="A snapshot, e.g. on archive.org."
+    )
+    notes = models.TextField(blank=True)
+
+    history = tracked_history()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url"],
+                condition=~models.Q(url=""),
+                name="sources_source_url_unique",
+                violation_error_message="A source with this URL already exists.",
+            ),
+            choices_constraint("kind", SourceKind),
+        ]
+
+    def __str__(self):
+        label = f"{self.outlet}: {self.title}" if self.outlet else self.title
+        return f"{label} ({self.published_on:%d %b %Y})" if self.published_on else label
+
+    def save(self, *args, **kwargs):
+        self.url = normalise_url(self.url)
+        super().save(*args, **kwargs)
+
+    def provenance_chain(self):
+        """The sources this one rests on, breadth first, each once: the path to the origin."""
+        chain, seen, frontier = [], {self.pk}, [self]
+        while frontier:
+            bases = Source.objects.filter(relayed_by__source__in=frontier).exclude(pk__in=seen)
+            frontier = list(bases.distinct())
+            seen.update(source.pk for source in frontier)
+            chain.extend(frontier)
+        return chain
+
+
+class SourceBasisManager(models.Manager):
+    def get_by_natural_key(self, source_slug, basis_slug):
+        return self.get(source__slug=source_slug, basis__slug=basis_slug)
+
+
+class SourceBasis(TimestampedModel):
+    """One step of provenance: ``source`` relays or rests on ``basis``."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="bases")
+    basis = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        related_name="relayed_by",
+        help_text="The source this one relays or rests on.",
+    )
+    note = models.CharField(max_length=300, blank=True, help_text="How it rests on it.")
+
+    objects = SourceBasisManager()
+    history = tracked_history()
+
+    class Meta:
+        verbose_name = "source basis"
+        verbose_name_plural = "source bases"
+        ordering = ["source", "basis"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "basis"],
+                name="sources_basis_unique",
+                violation_error_message="This source already rests on that one.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(source=models.F("basis")),
+                name="sources_basis_not_self",
+                violation_error_message="A source cannot rest on itself.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source} rests on {self.basis}"
+
+    def natural_key(self):
+        return (self.source.slug, self.basis.slug)
+
+    natural_key.dependencies = ["sources.source"]
+
+
+class CitationRelation(models.TextChoices):
+    ORIGINATES = "originates", "Originates it"
+    REPEATS = "repeats", "Repeats it"
+
+
+class CitationBase(TimestampedModel):
+    """Where a record stands in a source: the exact quote and its place there.
+
+    Claims, roles and meetings each cite sources through a concrete subclass in ``talks``,
+    whose Meta extends ``CitationBase.Meta.constraints``.
+    """
+
+    Relation = CitationRelation
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="%(class)ss")
+    quote = models.TextField(
+        blank=True, help_text="The exact words as they stand in the source, unedited."
+    )
+    location = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Where the quote stands: paragraph 4, 00:12:30, page 2...",
+    )
+    relation = models.CharField(
+        max_length=16,
+        choices=Relation.choices,
+        default=Relation.REPEATS,
+        help_text="Whether this source is where the statement starts, or passes it on.",
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [choices_constraint("relation", CitationRelation)]
+
+    def __str__(self):
+        return f"{self.source}: “{self.quote[:80]}”" if self.quote else str(self.source)

@@ -1,0 +1,96 @@
+"""Building blocks that every tracked record of the desk shares.
+
+Both apps use them: history with a 64-bit id, timestamps an import can keep, slugs as
+natural keys, and choice fields that the database itself checks.
+"""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+
+def tracked_history(**options):
+    """History for a model, with a 64-bit id so large desks never run out of rows."""
+    return HistoricalRecords(history_id_field=models.BigAutoField(), **options)
+
+
+def choices_constraint(field, choices, *, allow_blank=False):
+    """A CHECK constraint holding ``field`` to the values of a ``TextChoices`` class."""
+    values = list(choices.values) + ([""] if allow_blank else [])
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__in": values}),
+        name=f"%(app_label)s_%(class)s_{field}_valid",
+        violation_error_message=f"{field} must be one of: {', '.join(choices.values)}.",
+    )
+
+
+def end_after_start_constraint(start="start_date", end="end_date"):
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{start}__isnull": True})
+        | models.Q(**{f"{end}__isnull": True})
+        | models.Q(**{f"{end}__gte": models.F(start)}),
+        name=f"%(app_label)s_%(class)s_{end}_after_{start}",
+        violation_error_message="The end date cannot be before the start date.",
+    )
+
+
+class TimestampedModel(models.Model):
+    """Created and updated times that an import may carry over from its file.
+
+    ``auto_now`` would overwrite a fixture's timestamps on every save; instead ``save()``
+    stamps ``updated_at`` unless the caller set ``_keep_timestamps`` (as importers do).
+    """
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not getattr(self, "_keep_timestamps", False):
+            self.updated_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
+        super().save(*args, **kwargs)
+
+
+class SlugManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class SluggedModel(TimestampedModel):
+    """A record whose slug is its natural key, filled in from ``slug_source`` when blank."""
+
+    slug_source = "title"
+    slug_max_length = 80
+
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        allow_unicode=False,
+        help_text="Stable identifier used in URLs and fixtures. Filled in when left blank.",
+    )
+
+    objects = SlugManager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.unique_slug(getattr(self, self.slug_source))
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def unique_slug(cls, text):
+        base = slugify(text)[: cls.slug_max_length].strip("-") or cls._meta.model_name
+        slug, suffix = base, 2
+        while cls._default_manager.filter(slug=slug).exists():
+            slug, suffix = f"{base}-{suffix}", suffix + 1
+        return slug

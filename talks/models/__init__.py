@@ -1,0 +1,18 @@
+from .claims import Citation, Claim, ClaimSubject
+from .contradictions import Contradiction
+from .meetings import Meeting, MeetingCitation, Participant
+from .people import Person, PersonAlias, Role, RoleCitation
+
+__all__ = [
+    "Citation",
+    "Claim",
+    "ClaimSubject",
+    "Contradiction",
+    "Meeting",
+    "MeetingCitation",
+    "Participant",
+    "Person",
+    "PersonAlias",
+    "Role",
+    "RoleCitation",
+]

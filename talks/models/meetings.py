@@ -1,0 +1,163 @@
+"""Meetings: talks, calls, summits and announcements, with who took part for which side."""
+
+from django.db import models
+
+from sources.models import CitationBase
+from sources.records import (
+    SluggedModel,
+    TimestampedModel,
+    choices_constraint,
+    end_after_start_constraint,
+    tracked_history,
+)
+
+from .people import Person
+
+
+class MeetingKind(models.TextChoices):
+    NEGOTIATION_ROUND = "negotiation_round", "Negotiation round"
+    BILATERAL_MEETING = "bilateral_meeting", "Bilateral meeting"
+    SUMMIT = "summit", "Summit"
+    CALL = "call", "Call"
+    ANNOUNCEMENT = "announcement", "Announcement"
+    PRESS_CONFERENCE = "press_conference", "Press conference"
+    OTHER = "other", "Other"
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    HELD = "held", "Held"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Exact day"
+    APPROXIMATE = "approximate", "Around that day"
+    MONTH = "month", "Month only"
+    YEAR = "year", "Year only"
+
+
+class Meeting(SluggedModel):
+    Kind = MeetingKind
+    Status = MeetingStatus
+    DatePrecision = DatePrecision
+
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.HELD)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(
+        null=True, blank=True, help_text="For meetings over several days; blank for one day."
+    )
+    date_precision = models.CharField(
+        max_length=16,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="How precisely the sources give the date.",
+    )
+    place = models.CharField(max_length=200, blank=True, help_text="City, venue or 'by phone'.")
+    country = models.CharField(max_length=100, blank=True)
+    description = models.TextField(blank=True)
+
+    history = tracked_history()
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        constraints = [
+            end_after_start_constraint(),
+            choices_constraint("kind", MeetingKind),
+            choices_constraint("status", MeetingStatus),
+            choices_constraint("date_precision", DatePrecision),
+        ]
+
+    def __str__(self):
+        when = f" ({self.start_date:%d %b %Y})" if self.start_date else ""
+        return f"{self.title}{when}"
+
+
+class ParticipantRole(models.TextChoices):
+    HEAD_OF_DELEGATION = "head_of_delegation", "Head of delegation"
+    DELEGATE = "delegate", "Delegation member"
+    PRINCIPAL = "principal", "Principal"
+    HOST = "host", "Host"
+    MEDIATOR = "mediator", "Mediator"
+    ADVISER = "adviser", "Adviser"
+    ATTENDEE = "attendee", "Attendee"
+
+
+class ParticipantManager(models.Manager):
+    def get_by_natural_key(self, meeting_slug, person_slug):
+        return self.get(meeting__slug=meeting_slug, person__slug=person_slug)
+
+
+class Participant(TimestampedModel):
+    """A person at a meeting, for a side, in a role there."""
+
+    Role = ParticipantRole
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="participations")
+    side = models.CharField(
+        max_length=100, blank=True, help_text="The side they stood for, e.g. Ukraine."
+    )
+    role = models.CharField(
+        "role in the meeting",
+        max_length=32,
+        choices=Role.choices,
+        default=Role.DELEGATE,
+    )
+    note = models.CharField(max_length=300, blank=True)
+
+    objects = ParticipantManager()
+    history = tracked_history()
+
+    class Meta:
+        ordering = ["meeting", "side", "person"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "person"],
+                name="talks_participant_unique",
+                violation_error_message="This person is already a participant of the meeting.",
+            ),
+            choices_constraint("role", ParticipantRole),
+        ]
+
+    def __str__(self):
+        side = f" for {self.side}" if self.side else ""
+        return f"{self.person} at {self.meeting.title}{side} ({self.get_role_display()})"
+
+    def natural_key(self):
+        return (self.meeting.slug, self.person.slug)
+
+    natural_key.dependencies = ["talks.meeting", "talks.person"]
+
+
+class MeetingCitationManager(models.Manager):
+    def get_by_natural_key(self, meeting_slug, source_slug):
+        return self.get(meeting__slug=meeting_slug, source__slug=source_slug)
+
+
+class MeetingCitation(CitationBase):
+    """A source that reports the meeting: its date, place or participants."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="citations")
+
+    objects = MeetingCitationManager()
+    history = tracked_history()
+
+    class Meta:
+        verbose_name = "meeting source"
+        ordering = ["meeting", "source"]
+        constraints = [
+            *CitationBase.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["meeting", "source"],
+                name="talks_meetingcitation_unique",
+                violation_error_message="The meeting already cites this source.",
+            ),
+        ]
+
+    def natural_key(self):
+        return (self.meeting.slug, self.source.slug)
+
+    natural_key.dependencies = ["talks.meeting", "sources.source"]

@@ -1,0 +1,217 @@
+"""People, the spellings of their names, and the roles they held over time."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Coalesce, Lower
+
+from sources.models import CitationBase
+from sources.records import (
+    SluggedModel,
+    SlugManager,
+    TimestampedModel,
+    choices_constraint,
+    end_after_start_constraint,
+    tracked_history,
+)
+
+WIKIDATA_ID_PATTERN = r"^Q[1-9][0-9]*$"
+
+
+class PersonQuerySet(models.QuerySet):
+    def matching_name(self, name):
+        """People known by ``name`` in any recorded spelling, case-insensitively."""
+        name = name.strip()
+        return self.filter(
+            models.Q(name__iexact=name) | models.Q(aliases__name__iexact=name)
+        ).distinct()
+
+
+class PersonManager(SlugManager.from_queryset(PersonQuerySet)):
+    pass
+
+
+class Person(SluggedModel):
+    slug_source = "name"
+
+    name = models.CharField(max_length=200, help_text="The name as the desk writes it.")
+    description = models.CharField(
+        max_length=300, blank=True, help_text="One line: who this is, for editors and readers."
+    )
+    wikidata_id = models.CharField(
+        "Wikidata ID",
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(WIKIDATA_ID_PATTERN, "A Wikidata ID looks like Q123456.")],
+        help_text="The person's Wikidata item, e.g. Q3874799.",
+    )
+
+    objects = PersonManager()
+    history = tracked_history()
+
+    class Meta:
+        verbose_name_plural = "people"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(wikidata_id="")
+                | models.Q(wikidata_id__regex=WIKIDATA_ID_PATTERN),
+                name="talks_person_wikidata_id_valid",
+                violation_error_message="A Wikidata ID looks like Q123456.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class AliasKind(models.TextChoices):
+    SPELLING = "spelling", "Alternative spelling"
+    TRANSLITERATION = "transliteration", "Transliteration"
+    NATIVE = "native", "Native script"
+    SHORT = "short", "Short form or nickname"
+
+
+class PersonAliasManager(models.Manager):
+    def get_by_natural_key(self, person_slug, name):
+        return self.get(person__slug=person_slug, name=name)
+
+
+class PersonAlias(TimestampedModel):
+    """Another way the person's name is written: a spelling, a transliteration, a script."""
+
+    Kind = AliasKind
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SPELLING)
+    language = models.CharField(max_length=12, blank=True, help_text="e.g. uk, ru, en.")
+
+    objects = PersonAliasManager()
+    history = tracked_history()
+
+    class Meta:
+        verbose_name = "other name"
+        ordering = ["person", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                "person",
+                Lower("name"),
+                name="talks_personalias_unique",
+                violation_error_message="This person already has that name.",
+            ),
+            choices_constraint("kind", AliasKind),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.person.slug, self.name)
+
+    natural_key.dependencies = ["talks.person"]
+
+
+class RoleQuerySet(models.QuerySet):
+    def held_on(self, day):
+        """Roles held on ``day``; an open start or end counts as covering it."""
+        return self.filter(
+            models.Q(start_date__isnull=True) | models.Q(start_date__lte=day),
+            models.Q(end_date__isnull=True) | models.Q(end_date__gte=day),
+        )
+
+
+class RoleManager(models.Manager.from_queryset(RoleQuerySet)):
+    def get_by_natural_key(self, person_slug, title, start_date):
+        return self.get(person__slug=person_slug, title=title, start_date=start_date)
+
+
+class Role(TimestampedModel):
+    """An office or function a person held for a time, on someone's behalf where it matters."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
+    title = models.CharField(max_length=200, help_text="e.g. Secretary of State.")
+    organisation = models.CharField(
+        max_length=200, blank=True, help_text="Organisation or country, e.g. United States."
+    )
+    on_behalf_of = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="represented_by_roles",
+        help_text="Whom the person acts for in this role, e.g. an envoy's president.",
+    )
+    start_date = models.DateField(null=True, blank=True, help_text="Blank when not known.")
+    end_date = models.DateField(null=True, blank=True, help_text="Blank while ongoing.")
+    note = models.CharField(max_length=300, blank=True)
+
+    objects = RoleManager()
+    history = tracked_history()
+
+    class Meta:
+        ordering = ["person", "-start_date"]
+        constraints = [
+            end_after_start_constraint(),
+            models.UniqueConstraint(
+                "person",
+                "title",
+                Coalesce("start_date", models.Value("0001-01-01", models.DateField())),
+                name="talks_role_unique_start",
+                violation_error_message="This person already has this role from that date.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(on_behalf_of=models.F("person")),
+                name="talks_role_not_on_own_behalf",
+                violation_error_message="A person does not act on their own behalf in a role.",
+            ),
+        ]
+
+    def __str__(self):
+        where = f", {self.organisation}" if self.organisation else ""
+        return f"{self.person}: {self.title}{where} ({self.period})"
+
+    @property
+    def period(self):
+        start = self.start_date.isoformat() if self.start_date else "?"
+        end = self.end_date.isoformat() if self.end_date else "now"
+        return f"{start} – {end}"
+
+    def natural_key(self):
+        start = self.start_date.isoformat() if self.start_date else None
+        return (self.person.slug, self.title, start)
+
+    natural_key.dependencies = ["talks.person"]
+
+
+class RoleCitationManager(models.Manager):
+    def get_by_natural_key(self, person_slug, title, start_date, source_slug):
+        return self.get(
+            role=Role.objects.get_by_natural_key(person_slug, title, start_date),
+            source__slug=source_slug,
+        )
+
+
+class RoleCitation(CitationBase):
+    """A source that establishes a role."""
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="citations")
+
+    objects = RoleCitationManager()
+    history = tracked_history()
+
+    class Meta:
+        verbose_name = "role source"
+        ordering = ["role", "source"]
+        constraints = [
+            *CitationBase.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["role", "source"],
+                name="talks_rolecitation_unique",
+                violation_error_message="The role already cites this source.",
+            ),
+        ]
+
+    def natural_key(self):
+        return (*self.role.natural_key(), self.source.slug)
+
+    natural_key.dependencies = ["talks.role", "sources.source"]

@@ -79,13 +79,13 @@ class SluggedModel(TimestampedModel):
     class Meta:
         abstract = True
 
-    def natural_key(self):
-        return (self.slug,)
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = self.unique_slug(getattr(self, self.slug_source))
         super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (self.slug,)
 
     @classmethod
     def unique_slug(cls, text):

@@ -48,12 +48,8 @@ class Contradiction(TimestampedModel):
     Kind = ContradictionKind
     Status = ContradictionStatus
 
-    claim_a = models.ForeignKey(
-        Claim, on_delete=models.CASCADE, related_name="contradictions_as_a"
-    )
-    claim_b = models.ForeignKey(
-        Claim, on_delete=models.CASCADE, related_name="contradictions_as_b"
-    )
+    claim_a = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="contradictions_as_a")
+    claim_b = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="contradictions_as_b")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     note = models.TextField(blank=True, help_text="Why the two claims cannot both be true.")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
@@ -118,7 +114,7 @@ class Contradiction(TimestampedModel):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: “{self.claim_a.text[:50]}” vs “{self.claim_b.text[:50]}”"
+        return f"{self.get_kind_display()}: {self.claim_a.slug} vs {self.claim_b.slug}"
 
     def natural_key(self):
         return (self.claim_a.slug, self.claim_b.slug)

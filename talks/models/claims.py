@@ -1,6 +1,7 @@
 """Claims: what someone said, as reported, tied to who said it, what about, and where."""
 
 from django.db import models
+from django.utils import timezone
 
 from sources.models import CitationBase
 from sources.records import (
@@ -122,6 +123,18 @@ class Claim(SluggedModel):
     def __str__(self):
         text = self.text if len(self.text) <= 90 else f"{self.text[:89]}…"
         return f"{self.claimant_name}: {text}" if self.claimant_name else text
+
+    def clean(self):
+        self.stamp_publication()
+
+    def save(self, *args, **kwargs):
+        self.stamp_publication()
+        super().save(*args, **kwargs)
+
+    def stamp_publication(self):
+        """Publishing records when: the first publication time is kept ever after."""
+        if self.status == ClaimStatus.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
 
     @property
     def claimant_name(self):

@@ -1,0 +1,43 @@
+from django.contrib import admin
+from django.db.models import Count
+
+from .history_admin import TrackedAdmin, TrackedInline
+from .models import Source, SourceBasis
+
+
+class SourceBasisInline(TrackedInline):
+    model = SourceBasis
+    fk_name = "source"
+    autocomplete_fields = ["basis"]
+    verbose_name = "rests on"
+    verbose_name_plural = "Rests on (the sources this one relays)"
+
+
+@admin.register(Source)
+class SourceAdmin(TrackedAdmin):
+    list_display = ["title", "kind", "outlet", "published_on", "language", "citation_count"]
+    list_filter = ["kind", "language", "outlet"]
+    search_fields = ["title", "outlet", "author", "url", "slug"]
+    date_hierarchy = "published_on"
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [SourceBasisInline]
+    fieldsets = [
+        (None, {"fields": ["kind", "title", "slug", "outlet", "author", "language"]}),
+        ("Where and when", {"fields": ["url", "archive_url", "published_on", "retrieved_on"]}),
+        (None, {"fields": ["notes"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(citation_total=Count("citations"))
+
+    @admin.display(description="claims cited", ordering="citation_total")
+    def citation_count(self, source):
+        return source.citation_total
+
+
+@admin.register(SourceBasis)
+class SourceBasisAdmin(TrackedAdmin):
+    list_display = ["source", "basis", "note"]
+    search_fields = ["source__title", "basis__title"]
+    autocomplete_fields = ["source", "basis"]
+    list_select_related = ["source", "basis"]

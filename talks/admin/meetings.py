@@ -1,0 +1,61 @@
+from django.contrib import admin
+from django.db.models import Count
+
+from sources.history_admin import TrackedAdmin, TrackedInline
+
+from ..models import Meeting, MeetingCitation, Participant
+
+
+class ParticipantInline(TrackedInline):
+    model = Participant
+    fields = ["person", "side", "role", "note"]
+    autocomplete_fields = ["person"]
+
+
+class MeetingCitationInline(TrackedInline):
+    model = MeetingCitation
+    fields = ["source", "quote", "location", "relation"]
+    autocomplete_fields = ["source"]
+    verbose_name_plural = "Sources that report the meeting"
+
+
+@admin.register(Meeting)
+class MeetingAdmin(TrackedAdmin):
+    list_display = ["title", "kind", "status", "start_date", "place", "participant_count"]
+    list_filter = ["status", "kind", "country"]
+    search_fields = ["title", "slug", "place", "country", "participants__person__name"]
+    date_hierarchy = "start_date"
+    prepopulated_fields = {"slug": ["title"]}
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "status"]}),
+        (
+            "When and where",
+            {"fields": [("start_date", "end_date", "date_precision"), "place", "country"]},
+        ),
+        (None, {"fields": ["description"]}),
+    ]
+    inlines = [ParticipantInline, MeetingCitationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(participant_total=Count("participants"))
+
+    @admin.display(description="participants", ordering="participant_total")
+    def participant_count(self, meeting):
+        return meeting.participant_total
+
+
+@admin.register(Participant)
+class ParticipantAdmin(TrackedAdmin):
+    list_display = ["person", "meeting", "side", "role"]
+    list_filter = ["role", "side"]
+    search_fields = ["person__name", "meeting__title", "side"]
+    autocomplete_fields = ["person", "meeting"]
+    list_select_related = ["person", "meeting"]
+
+
+@admin.register(MeetingCitation)
+class MeetingCitationAdmin(TrackedAdmin):
+    list_display = ["meeting", "source", "location", "relation"]
+    search_fields = ["meeting__title", "source__title", "quote"]
+    autocomplete_fields = ["meeting", "source"]
+    list_select_related = ["meeting", "source"]

@@ -41,6 +41,18 @@ def normalise_url(url):
     return urlunsplit((parts.scheme.lower(), host, path, urlencode(query), ""))
 
 
+class NormalisedURLField(models.URLField):
+    """A URL stored in its canonical form on every path: forms, imports and plain saves."""
+
+    def to_python(self, value):
+        return normalise_url(super().to_python(value))
+
+    def pre_save(self, model_instance, add):
+        value = normalise_url(getattr(model_instance, self.attname))
+        setattr(model_instance, self.attname, value)
+        return value
+
+
 class SourceKind(models.TextChoices):
     NEWS_ARTICLE = "news_article", "News article"
     OFFICIAL_STATEMENT = "official_statement", "Official statement"
@@ -58,7 +70,7 @@ class Source(SluggedModel):
 
     kind = models.CharField(max_length=32, choices=Kind.choices)
     title = models.CharField(max_length=300)
-    url = models.URLField(
+    url = NormalisedURLField(
         "URL",
         max_length=1000,
         blank=True,
@@ -97,10 +109,6 @@ class Source(SluggedModel):
     def __str__(self):
         label = f"{self.outlet}: {self.title}" if self.outlet else self.title
         return f"{label} ({self.published_on:%d %b %Y})" if self.published_on else label
-
-    def save(self, *args, **kwargs):
-        self.url = normalise_url(self.url)
-        super().save(*args, **kwargs)
 
     def provenance_chain(self):
         """The sources this one rests on, breadth first, each once: the path to the origin."""

@@ -130,8 +130,6 @@ def import_fixtures(paths, *, user=None, reason="", dry_run=False):
     entries = []
     for path in map(Path, paths):
         entries.extend(_read_entries(path, result))
-    if not result.ok:
-        raise ImportFailed(result)
 
     names = ", ".join(f"{name} (sha256 {digest[:12]})" for name, digest in result.files)
     change_reason = f"Imported from {names}" + (f": {reason}" if reason else "")
@@ -143,6 +141,7 @@ def import_fixtures(paths, *, user=None, reason="", dry_run=False):
     except _Rollback:
         pass
     if not result.ok:
+        result.problems.sort(key=lambda problem: (problem.file, problem.index or 0))
         raise ImportFailed(result)
     return result
 

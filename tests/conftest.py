@@ -1,0 +1,46 @@
+"""Small factories that keep each test's setup visible in the test itself."""
+
+import itertools
+
+import pytest
+from django.conf import settings
+
+from sources.models import Source
+from talks.models import Claim, Meeting, Person
+
+SEED_FIXTURE = settings.BASE_DIR / "fixtures" / "seed.json"
+_numbers = itertools.count(1)
+
+
+def make_source(**fields):
+    n = next(_numbers)
+    fields.setdefault("title", f"Report {n}")
+    fields.setdefault("kind", Source.Kind.NEWS_ARTICLE)
+    return Source.objects.create(**fields)
+
+
+def make_person(**fields):
+    fields.setdefault("name", f"Person {next(_numbers)}")
+    return Person.objects.create(**fields)
+
+
+def make_meeting(**fields):
+    fields.setdefault("title", f"Meeting {next(_numbers)}")
+    fields.setdefault("kind", Meeting.Kind.NEGOTIATION_ROUND)
+    return Meeting.objects.create(**fields)
+
+
+def make_claim(**fields):
+    fields.setdefault("text", f"Claim number {next(_numbers)} was made.")
+    return Claim.objects.create(**fields)
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return django_user_model.objects.create_superuser("desk-editor", "editor@example.org", "pw")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

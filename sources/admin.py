@@ -19,6 +19,8 @@ class SourceAdmin(TrackedAdmin):
     list_filter = ["kind", "language", "outlet"]
     search_fields = ["title", "outlet", "author", "url", "slug"]
     date_hierarchy = "published_on"
+    # Meta.ordering does not apply to the counting queryset below; autocomplete pages need one.
+    ordering = Source._meta.ordering
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SourceBasisInline]
     fieldsets = [

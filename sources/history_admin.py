@@ -7,7 +7,8 @@ plain description of what the form changed. Inline rows and deletes carry the sa
 
 from django import forms
 from django.contrib import admin
-from django.db import transaction
+from django.db import router, transaction
+from django.db.models.deletion import Collector
 from simple_history.admin import SimpleHistoryAdmin
 
 REASON_FIELD = "change_reason"
@@ -62,15 +63,31 @@ class TrackedAdmin(SimpleHistoryAdmin):
         formset.save_m2m()
 
     def delete_model(self, request, obj):
-        obj._change_reason = "Deleted in the admin"
-        obj.delete()
+        delete_with_reason(obj, "Deleted in the admin")
 
     def delete_queryset(self, request, queryset):
         """Delete one by one, so each object gets its own history row with the reason."""
         with transaction.atomic():
             for obj in queryset:
-                obj._change_reason = "Deleted in the admin (bulk action)"
-                obj.delete()
+                delete_with_reason(obj, "Deleted in the admin (bulk action)")
+
+
+def delete_with_reason(obj, reason):
+    """Delete ``obj`` as ``obj.delete()`` does, giving the reason to every row that goes.
+
+    ``obj.delete()`` only carries ``obj``'s own ``_change_reason``; the rows that cascade
+    with it (a claim's citations, subjects, contradictions) would be recorded with none.
+    """
+    collector = Collector(using=router.db_for_write(type(obj), instance=obj), origin=obj)
+    collector.collect([obj])
+    for instances in collector.data.values():
+        for instance in instances:
+            instance._change_reason = (
+                reason
+                if instance is obj
+                else f"{reason}, with the {obj._meta.verbose_name} “{obj}”"
+            )
+    collector.delete()
 
 
 class TrackedInline(admin.TabularInline):

@@ -28,10 +28,14 @@ def normalise_url(url):
     url = (url or "").strip()
     if not url:
         return ""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # e.g. a port out of range: left as given, for URLValidator to refuse
+        return url
     host = (parts.hostname or "").lower()
-    if parts.port and (parts.scheme, parts.port) not in {("http", 80), ("https", 443)}:
-        host = f"{host}:{parts.port}"
+    if port and (parts.scheme, port) not in {("http", 80), ("https", 443)}:
+        host = f"{host}:{port}"
     query = [
         (key, value)
         for key, value in parse_qsl(parts.query, keep_blank_values=True)

@@ -1,8 +1,11 @@
 """Building blocks that every tracked record of the desk shares.
 
 Both apps use them: history with a 64-bit id, timestamps an import can keep, slugs as
-natural keys, and choice fields that the database itself checks.
+natural keys, choice fields that the database itself checks, and names compared without
+regard to case in any script.
 """
+
+import datetime
 
 from django.db import models
 from django.utils import timezone
@@ -35,6 +38,36 @@ def end_after_start_constraint(start="start_date", end="end_date"):
     )
 
 
+@models.CharField.register_lookup
+class UnicodeIExact(models.Lookup):
+    """Equal ignoring case in any script, on every database: "зеленський" = "Зеленський".
+
+    Django's ``iexact`` is ``LIKE`` on SQLite, which folds ASCII letters only. There both
+    sides go through Python's ``str.upper`` (see ``register_sqlite_functions``); PostgreSQL's
+    ``UPPER`` already knows every script.
+    """
+
+    lookup_name = "unicode_iexact"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        upper = "UNICODE_UPPER" if connection.vendor == "sqlite" else "UPPER"
+        return f"{upper}({lhs}) = {upper}({rhs})", (*lhs_params, *rhs_params)
+
+
+def _unicode_upper(text):
+    return text.upper() if isinstance(text, str) else text
+
+
+def register_sqlite_functions(sender, connection, **kwargs):
+    """On each new SQLite connection, the functions the lookups above rely on."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "UNICODE_UPPER", 1, _unicode_upper, deterministic=True
+        )
+
+
 class TimestampedModel(models.Model):
     """Created and updated times that an import may carry over from its file.
 
@@ -53,7 +86,20 @@ class TimestampedModel(models.Model):
             self.updated_at = timezone.now()
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
+        self._times_to_the_millisecond()
         super().save(*args, **kwargs)
+
+    def _times_to_the_millisecond(self):
+        """Keep every time to the millisecond, the precision of Django's JSON fixtures.
+
+        Finer times do not survive a dump: 09:00:00.000456 dumps as "09:00:00.000Z", imports
+        as 09:00:00 and then dumps as "09:00:00Z", so a dump would not import back to itself.
+        """
+        for model_field in self._meta.concrete_fields:
+            value = getattr(self, model_field.attname)
+            if isinstance(value, datetime.datetime) and value.microsecond % 1000:
+                value = value.replace(microsecond=value.microsecond // 1000 * 1000)
+                setattr(self, model_field.attname, value)
 
 
 class SlugManager(models.Manager):
@@ -70,7 +116,7 @@ class SluggedModel(TimestampedModel):
     slug = models.SlugField(
         max_length=120,
         unique=True,
-        allow_unicode=False,
+        blank=True,
         help_text="Stable identifier used in URLs and fixtures. Filled in when left blank.",
     )
 

@@ -36,6 +36,8 @@ class ClaimAdmin(TrackedAdmin):
     list_select_related = ["claimant", "meeting"]
     autocomplete_fields = ["claimant", "meeting"]
     date_hierarchy = "claimed_on"
+    # Meta.ordering does not apply to the counting queryset below; autocomplete pages need one.
+    ordering = Claim._meta.ordering
     readonly_fields = ["published_at"]
     fieldsets = [
         (None, {"fields": ["text", "slug"]}),

@@ -25,6 +25,8 @@ class MeetingAdmin(TrackedAdmin):
     list_filter = ["status", "kind", "country"]
     search_fields = ["title", "slug", "place", "country", "participants__person__name"]
     date_hierarchy = "start_date"
+    # Meta.ordering does not apply to the counting queryset below; autocomplete pages need one.
+    ordering = Meeting._meta.ordering
     prepopulated_fields = {"slug": ["title"]}
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "status"]}),

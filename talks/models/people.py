@@ -22,7 +22,7 @@ class PersonQuerySet(models.QuerySet):
         """People known by ``name`` in any recorded spelling, case-insensitively."""
         name = name.strip()
         return self.filter(
-            models.Q(name__iexact=name) | models.Q(aliases__name__iexact=name)
+            models.Q(name__unicode_iexact=name) | models.Q(aliases__name__unicode_iexact=name)
         ).distinct()
 
 

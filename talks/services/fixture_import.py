@@ -259,6 +259,10 @@ def _build(entry, result):
 
 
 def _to_python(model_field, raw):
+    texts = raw if isinstance(raw, list) else [raw]
+    if any(isinstance(text, str) and "\x00" in text for text in texts):
+        # PostgreSQL refuses them, mid-transaction; refused on every database alike.
+        raise ValidationError("text cannot contain NUL (0x00) characters")
     if not model_field.is_relation:
         if raw is None and not model_field.null:
             raise ValidationError("a value is required here, not null")
@@ -266,7 +270,10 @@ def _to_python(model_field, raw):
             raw, str
         ):
             raise ValidationError(f"expected text, got {json.dumps(raw)}")
-        return model_field.to_python(raw)
+        try:
+            return model_field.to_python(raw)
+        except (TypeError, ValueError):  # e.g. a date given as a number
+            raise ValidationError(f"not a valid value here: {json.dumps(raw)}") from None
     if raw is None:
         if not model_field.null:
             raise ValidationError("a reference is required here, not null")

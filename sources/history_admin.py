@@ -7,7 +7,7 @@ plain description of what the form changed. Inline rows and deletes carry the sa
 
 from django import forms
 from django.contrib import admin
-from django.db import router, transaction
+from django.db import models, router, transaction
 from django.db.models.deletion import Collector
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -91,7 +91,13 @@ def delete_with_reason(obj, reason):
 
 
 class TrackedInline(admin.TabularInline):
-    """An inline of a tracked link model; its rows are saved by ``TrackedAdmin``."""
+    """An inline of a tracked link model; its rows are saved by ``TrackedAdmin``.
+
+    Text areas are kept small so a row (a quote with its source and place) fits the width.
+    """
 
     extra = 0
     show_change_link = False
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 48})}
+    }

@@ -354,8 +354,8 @@ def test_demo_command_imports_the_seed_with_history(django_user_model):
         assert records.count() == objects, model._meta.label
         for record in records:
             assert record.history_type == "+"
-            # The demo imports the seed before it creates its editor: the seed has no author.
-            assert record.history_user is None
+            # The demo editor is credited with the seed it imports.
+            assert record.history_user.username == "editor"
             assert record.history_change_reason.startswith("Imported from seed.json (sha256 ")
             assert record.history_change_reason.endswith(": demo start")
 

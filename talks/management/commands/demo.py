@@ -24,10 +24,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, addrport, no_serve, **options):
         call_command("migrate", interactive=False, verbosity=0)
-        result = import_fixtures([SEED], reason="demo start")
+        editor = self.ensure_demo_editor()
+        result = import_fixtures([SEED], user=editor, reason="demo start")
         for line in result.summary_lines():
             self.stdout.write(f"  {line}")
-        self.ensure_demo_editor()
         self.stdout.write(
             self.style.SUCCESS(
                 f"\nAdmin: http://{addrport}/admin/\nLogin: {DEMO_USERNAME} / {DEMO_PASSWORD}\n"
@@ -44,3 +44,4 @@ class Command(BaseCommand):
         if created:
             editor.set_password(DEMO_PASSWORD)
             editor.save()
+        return editor

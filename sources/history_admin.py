@@ -12,9 +12,12 @@ from django.db.models.deletion import Collector
 from simple_history.admin import SimpleHistoryAdmin
 
 REASON_FIELD = "change_reason"
+SEEN_FIELD = "seen_version"
 
 
 class ChangeReasonForm(forms.ModelForm):
+    """An admin form that asks why, and refuses to overwrite someone else's newer save."""
+
     change_reason = forms.CharField(
         label="Reason for this change",
         required=False,
@@ -22,6 +25,81 @@ class ChangeReasonForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"size": 80}),
         help_text="Kept in the history. Left blank, the history lists the fields you changed.",
     )
+    seen_version = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    # Off on the history revert page, whose instance is an old version on purpose.
+    checks_concurrent_edits = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields[SEEN_FIELD].initial = self.instance.updated_at.isoformat()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk and self.checks_concurrent_edits:
+            self.refuse_lost_update(cleaned_data.get(SEEN_FIELD))
+        explanation = self.instance.pk and self.instance.reason_required_for(self.changed_data)
+        if explanation and not cleaned_data.get(REASON_FIELD, "").strip():
+            self.add_error(REASON_FIELD, explanation)
+        return cleaned_data
+
+    def refuse_lost_update(self, seen_version):
+        """Refuse the save if the row changed since the form was opened.
+
+        The row stays locked until the admin's transaction ends, so of two saves racing from
+        the same version, the second waits for the first and is then refused. The form keeps
+        the editor's input and now carries the current version: saving again overwrites.
+        """
+        model = type(self.instance)
+        current = (
+            model._default_manager.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("updated_at", flat=True)
+            .first()
+        )
+        if current is None:
+            raise forms.ValidationError(
+                f"This {model._meta.verbose_name} was deleted by someone else meanwhile."
+            )
+        if not seen_version or current.isoformat() == seen_version:
+            return
+        self.data = self.data.copy()
+        self.data[self.add_prefix(SEEN_FIELD)] = current.isoformat()
+        raise forms.ValidationError(
+            [
+                f"Someone else saved this {model._meta.verbose_name} after you opened it. "
+                "Your input is kept below; compare it with their changes and save again "
+                "to overwrite them.",
+                *describe_changes_since(self.instance, seen_version),
+            ]
+        )
+
+
+def describe_changes_since(instance, seen_version):
+    """One line per save made after ``seen_version``: who, when, why, and what changed."""
+    records = list(instance.history.filter(updated_at__gt=seen_version).order_by("history_date"))
+    previous = instance.history.filter(updated_at__lte=seen_version).first()
+    lines = []
+    for record in records:
+        changes = ""
+        if previous is not None:
+            delta = record.diff_against(previous)
+            changes = "; ".join(
+                f"{change.field}: “{_short(change.old)}” → “{_short(change.new)}”"
+                for change in delta.changes
+                if change.field != "updated_at"
+            )
+        who = record.history_user or "an import or command"
+        reason = f" ({record.history_change_reason})" if record.history_change_reason else ""
+        lines.append(f"{who} at {record.history_date:%Y-%m-%d %H:%M:%S}{reason}: {changes}")
+        previous = record
+    return lines
+
+
+def _short(value, limit=120):
+    text = str(value)
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 class TrackedAdmin(SimpleHistoryAdmin):
@@ -30,11 +108,18 @@ class TrackedAdmin(SimpleHistoryAdmin):
     form = ChangeReasonForm
     show_facets = admin.ShowFacets.NEVER
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.checks_concurrent_edits = "/history/" not in request.path
+        return form
+
     def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if self.fieldsets is None:
-            return fieldsets
-        return [*fieldsets, ("Why", {"fields": [REASON_FIELD]})]
+        edit_fields = [REASON_FIELD, SEEN_FIELD]
+        fieldsets = [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in edit_fields]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        return [*fieldsets, ("Why", {"fields": edit_fields})]
 
     def change_reason(self, request, form, change):
         reason = form.cleaned_data.get(REASON_FIELD, "").strip()

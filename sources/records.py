@@ -89,6 +89,10 @@ class TimestampedModel(models.Model):
         self._times_to_the_millisecond()
         super().save(*args, **kwargs)
 
+    def reason_required_for(self, changed_fields):
+        """Why a change to these fields must give a reason, or "" when it need not."""
+        return ""
+
     def _times_to_the_millisecond(self):
         """Keep every time to the millisecond, the precision of Django's JSON fixtures.
 

@@ -23,7 +23,7 @@ class PersonAdmin(TrackedAdmin):
     list_display = ["name", "description", "other_names", "wikidata_id"]
     search_fields = ["name", "aliases__name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "description", "wikidata_id", "change_reason"]
+    fields = ["name", "slug", "description", "wikidata_id"]
     inlines = [PersonAliasInline, RoleInline]
 
     def get_queryset(self, request):
@@ -65,7 +65,6 @@ class RoleAdmin(TrackedAdmin):
         "on_behalf_of",
         ("start_date", "end_date"),
         "note",
-        "change_reason",
     ]
     inlines = [RoleCitationInline]
 

@@ -32,6 +32,9 @@ class Verdict(models.TextChoices):
     UNVERIFIABLE = "unverifiable", "Unverifiable"
 
 
+# Changes to these fields of a published claim are corrections that readers see.
+PUBLIC_FIELDS = {"text", "verdict", "verdict_rationale", "status"}
+
 # The published rating scale, 5 best and 1 worst; an unverifiable claim carries no number.
 VERDICT_RATINGS = {
     Verdict.ACCURATE: 5,
@@ -130,6 +133,14 @@ class Claim(SluggedModel):
     def save(self, *args, **kwargs):
         self.stamp_publication()
         super().save(*args, **kwargs)
+
+    def reason_required_for(self, changed_fields):
+        if self.status == ClaimStatus.PUBLISHED and PUBLIC_FIELDS & set(changed_fields):
+            return (
+                "This claim is published: say why its text, verdict or status changes. "
+                "The reason is shown to readers in its corrections log."
+            )
+        return ""
 
     def stamp_publication(self):
         """Publishing records when: the first publication time is kept ever after."""

@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
+from .paginators import BoundedCountPaginator
 from .services import RestoreRefused, deleted_records, restore_deleted
 
 REASON_FIELD = "change_reason"
@@ -114,6 +115,9 @@ class TrackedAdmin(SimpleHistoryAdmin):
 
     form = ChangeReasonForm
     show_facets = admin.ShowFacets.NEVER
+    # Large lists: no second full COUNT(*), and counts bounded (see BoundedCountPaginator).
+    show_full_result_count = False
+    paginator = BoundedCountPaginator
 
     change_list_template = "admin/sources/tracked_change_list.html"
     deleted_list_limit = 200

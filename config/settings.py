@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "config.db_routing.PublicReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -98,6 +99,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "timeout": 10,
         }
     }
+
+# A read replica, when there is one, serves the public pages (config/db_routing.py).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"]),
+        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+    }
+PUBLIC_READS_DATABASE = "replica" if "replica" in DATABASES else "default"
+DATABASE_ROUTERS = ["config.db_routing.ReplicaRouter"]
+
+# The cache is the app servers' only shared state: Redis when REDIS_URL names one (several
+# servers share it), else memory local to the process (one server, development, tests).
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "factdesk"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -12,3 +12,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from config.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The replica alias mirrors the primary in tests. Requests read from it only where a test
+# turns PUBLIC_READS_DATABASE to "replica" (tests/test_db_routing.py): a mirror is a second
+# connection, which cannot see a test's uncommitted rows.
+# Without a pool, so its connections close with the test and the test database can be dropped.
+DATABASES["replica"] = {  # noqa: F405
+    **DATABASES["default"],  # noqa: F405
+    "OPTIONS": {},
+    "TEST": {"MIRROR": "default"},
+}

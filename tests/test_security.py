@@ -66,3 +66,19 @@ def test_a_right_password_before_the_limit_still_logs_in(client, django_user_mod
 
     assert response.status_code == 302
     assert client.session["_auth_user_id"]
+
+
+def test_app_servers_share_the_redis_cache_when_configured():
+    """What one server caches, another sees: no state is local to a server but the cache."""
+    env = {
+        **PRODUCTION_ENV,
+        "REDIS_URL": "redis://127.0.0.1:6379/15",
+        "CACHE_KEY_PREFIX": f"factdesk-test-{os.getpid()}",
+    }
+    write = "from django.core.cache import cache; cache.set('page', 'cached by server one', 60)"
+    read = "from django.core.cache import cache; print(cache.get('page')); cache.delete('page')"
+
+    assert manage("shell", "-c", write, env=env).returncode == 0
+    second_server = manage("shell", "-c", read, env=env)
+
+    assert second_server.stdout.strip().endswith("cached by server one"), second_server.stderr

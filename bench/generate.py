@@ -1,0 +1,374 @@
+"""Fill a PostgreSQL database with realistic, deterministic desk data, fast (COPY).
+
+    uv run python bench/generate.py --claims 1000000 --database fd_scale_1m
+
+Makes, per claim: two citations, one person it is about and about ten history rows (its
+creation and nine edits); and in proportion: sources (1 per 10 claims), people (1 per 50),
+meetings (1 per 20), roles and other names (2 per person), contradictions (1 per 100), with a
+creation history row for each. The database is dropped, re-created and migrated first.
+Same arguments, same data.
+"""
+
+import argparse
+import datetime
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+FIRST_NAMES = [
+    "Rustem",
+    "Olga",
+    "Marco",
+    "Steve",
+    "Jared",
+    "Kirill",
+    "Yuri",
+    "Andriy",
+    "Anna",
+    "Pavlo",
+    "Iryna",
+    "Dmytro",
+    "Maria",
+]
+LAST_NAMES = [
+    "Umerov",
+    "Hnatov",
+    "Rubio",
+    "Witkoff",
+    "Kushner",
+    "Dmitriev",
+    "Ushakov",
+    "Kovalenko",
+    "Shevchenko",
+    "Bondar",
+]
+CITIES = [
+    "Geneva",
+    "Miami",
+    "Moscow",
+    "Istanbul",
+    "Riyadh",
+    "Dublin",
+    "Kyiv",
+    "Warsaw",
+    "Ankara",
+    "Doha",
+    "Vienna",
+]
+OUTLETS = [
+    "Suspilne",
+    "Reuters",
+    "AP",
+    "Interfax",
+    "Ukrainska-Pravda",
+    "Kyiv-Independent",
+    "TASS",
+    "BBC",
+]
+VERBS = [
+    "said the talks were productive",
+    "denied that any compromise had been reached",
+    "announced a new round of negotiations",
+    "confirmed the delegation would travel",
+    "called the proposal a basis for peace",
+    "said the plan now has 20 points",
+    "rejected the territorial demands",
+    "said the meeting lasted nearly five hours",
+]
+STATUSES = ["published"] * 7 + ["draft", "in_review", "retracted"]
+VERDICTS = ["accurate", "mostly_accurate", "misleading", "mostly_false", "false", "unverifiable"]
+EPOCH = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
+HISTORY_EDITS_PER_CLAIM = 9
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--claims", type=int, default=1000)
+    parser.add_argument("--database", default="fd_scale")
+    parser.add_argument("--seed", type=int, default=2025)
+    args = parser.parse_args()
+    url = f"postgres://postgres@127.0.0.1:5432/{args.database}"
+    recreate_database(args.database, url)
+    started = time.perf_counter()
+    counts = generate(url, args.claims, args.seed)
+    elapsed = time.perf_counter() - started
+    total = sum(counts.values())
+    for table, count in counts.items():
+        print(f"{table:32} {count:>12,}")
+    print(f"{'total rows':32} {total:>12,}  in {elapsed:.1f} s ({total / elapsed:,.0f} rows/s)")
+
+
+def recreate_database(name, url):
+    for command in (["dropdb", "--if-exists", "--force"], ["createdb"]):
+        subprocess.run([*command, "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "1"}
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+
+
+def setup_django(url):
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+def generate(url, claim_count, seed):
+    setup_django(url)
+    from django.db import connection, transaction
+
+    from sources.models import Source
+    from talks.models import (
+        Citation,
+        Claim,
+        ClaimSubject,
+        Contradiction,
+        Meeting,
+        Person,
+        PersonAlias,
+        Role,
+    )
+
+    rng = random.Random(seed)
+    sizes = {
+        Source: max(10, claim_count // 10),
+        Person: max(20, claim_count // 50),
+        Meeting: max(10, claim_count // 20),
+    }
+    counts = {}
+    with transaction.atomic(), connection.cursor() as django_cursor:
+        cursor = django_cursor.cursor
+        writer = CopyWriter(cursor, counts)
+        writer.write(Source, sources(rng, sizes[Source]))
+        writer.write(Person, people(rng, sizes[Person]))
+        writer.write(PersonAlias, aliases(sizes[Person]))
+        writer.write(Role, roles(rng, sizes[Person]))
+        writer.write(Meeting, meetings(rng, sizes[Meeting]))
+        writer.write(Claim, claims(rng, claim_count, sizes))
+        writer.write(Citation, citations(rng, claim_count, sizes[Source]))
+        writer.write(ClaimSubject, subjects(rng, claim_count, sizes[Person]))
+        writer.write(Contradiction, contradictions(rng, claim_count))
+        writer.write_claim_edits(Claim, HISTORY_EDITS_PER_CLAIM)
+        for model in writer.models_written:
+            writer.reset_sequence(model)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return counts
+
+
+class CopyWriter:
+    """COPY rows into a model's table, then derive its history rows inside the database."""
+
+    def __init__(self, cursor, counts):
+        self.cursor, self.counts, self.models_written = cursor, counts, []
+
+    def write(self, model, rows):
+        """The rows, and a creation row for each in the history table."""
+        fields = model._meta.concrete_fields
+        columns = [f.column for f in fields]
+        table = model._meta.db_table
+        with self.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row.get(f.attname, _default(f)) for f in fields])
+        self.counts[table] = self._count(table)
+        self._derive_history(model, "created_at", "'Generated'", "'+'")
+        self.models_written.append(model)
+
+    def write_claim_edits(self, claim_model, edits):
+        """Later versions of each claim in its history: the desk's ordinary editing."""
+        self._derive_history(
+            claim_model,
+            "created_at + e * interval '1 hour'",
+            "'Edit ' || e",
+            "'~'",
+            join=f"CROSS JOIN generate_series(1, {edits}) AS e",
+            replace={"updated_at": "created_at + e * interval '1 hour'"},
+        )
+
+    def _derive_history(self, model, date, reason, kind, join="", replace=None):
+        history = model.history.model._meta.db_table
+        columns = [f.column for f in model._meta.concrete_fields]
+        values = [(replace or {}).get(column, column) for column in columns]
+        self.cursor.execute(
+            f"INSERT INTO {history} ({', '.join(columns)}, history_date, "
+            "history_change_reason, history_type) "
+            f"SELECT {', '.join(values)}, {date}, {reason}, {kind} "
+            f"FROM {model._meta.db_table} {join}"
+        )
+        self.counts[history] = self._count(history)
+
+    def _count(self, table):
+        self.cursor.execute(f"SELECT count(*) FROM {table}")
+        return self.cursor.fetchone()[0]
+
+    def reset_sequence(self, model):
+        for table, key in (
+            (model._meta.db_table, "id"),
+            (model.history.model._meta.db_table, "history_id"),
+        ):
+            self.cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', '{key}'), "
+                f"(SELECT coalesce(max({key}), 1) FROM {table}))"
+            )
+
+
+def _default(field):
+    return field.get_default() if field.has_default() or not field.null else None
+
+
+def _when(index):
+    return EPOCH + datetime.timedelta(minutes=index)
+
+
+def sources(rng, count):
+    for i in range(1, count + 1):
+        outlet = rng.choice(OUTLETS)
+        yield {
+            "id": i,
+            "slug": f"source-{i}",
+            "kind": "news_article",
+            "title": f"{outlet} report on the talks in {rng.choice(CITIES)} ({i})",
+            "url": f"https://{outlet.lower()}.example.org/news/{i}",
+            "outlet": outlet,
+            "language": rng.choice(["en", "uk", "ru"]),
+            "published_on": (EPOCH + datetime.timedelta(days=i % 700)).date(),
+            "created_at": _when(i),
+            "updated_at": _when(i),
+        }
+
+
+def people(rng, count):
+    for i in range(1, count + 1):
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {i}"
+        yield {
+            "id": i,
+            "slug": f"person-{i}",
+            "name": name,
+            "description": "Negotiator",
+            "created_at": _when(i),
+            "updated_at": _when(i),
+        }
+
+
+def aliases(person_count):
+    for i in range(1, person_count * 2 + 1):
+        person = (i + 1) // 2
+        yield {
+            "id": i,
+            "person_id": person,
+            "name": f"Alias {i} of person {person}",
+            "kind": "transliteration",
+            "created_at": _when(i),
+            "updated_at": _when(i),
+        }
+
+
+def roles(rng, person_count):
+    for i in range(1, person_count * 2 + 1):
+        person = (i + 1) // 2
+        start = EPOCH.date() + datetime.timedelta(days=rng.randrange(-2000, 300))
+        yield {
+            "id": i,
+            "person_id": person,
+            "title": f"Envoy {i}",
+            "organisation": rng.choice(["United States", "Ukraine", "Russia"]),
+            "start_date": start,
+            "end_date": start + datetime.timedelta(days=900) if i % 2 else None,
+            "created_at": _when(i),
+            "updated_at": _when(i),
+        }
+
+
+def meetings(rng, count):
+    for i in range(1, count + 1):
+        city = rng.choice(CITIES)
+        yield {
+            "id": i,
+            "slug": f"meeting-{i}",
+            "title": f"Talks in {city} ({i})",
+            "kind": "negotiation_round",
+            "status": "held",
+            "start_date": (EPOCH + datetime.timedelta(days=i % 700)).date(),
+            "place": city,
+            "created_at": _when(i),
+            "updated_at": _when(i),
+        }
+
+
+def claims(rng, count, sizes):
+    from talks.models import Meeting, Person
+
+    for i in range(1, count + 1):
+        status = rng.choice(STATUSES)
+        person = rng.randrange(1, sizes[Person] + 1)
+        city = rng.choice(CITIES)
+        claimed = (EPOCH + datetime.timedelta(days=i % 700)).date()
+        yield {
+            "id": i,
+            "slug": f"claim-{i}",
+            "text": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {rng.choice(VERBS)} "
+            f"after the talks in {city} on {claimed:%d %B %Y} (claim {i}).",
+            "claimant_id": person,
+            "claimed_on": claimed,
+            "meeting_id": rng.randrange(1, sizes[Meeting] + 1),
+            "status": status,
+            "verdict": rng.choice(VERDICTS) if status in ("published", "retracted") else "",
+            "verdict_rationale": "Checked against the sources." if status == "published" else "",
+            "published_at": _when(i) if status in ("published", "retracted") else None,
+            "created_at": _when(i),
+            "updated_at": _when(i) + datetime.timedelta(hours=HISTORY_EDITS_PER_CLAIM),
+        }
+
+
+def citations(rng, claim_count, source_count):
+    for i in range(1, claim_count * 2 + 1):
+        claim = (i + 1) // 2
+        source = (claim * 2 + i % 2) % source_count + 1
+        yield {
+            "id": i,
+            "claim_id": claim,
+            "source_id": source,
+            "quote": f"As reported, claim {claim} stands in source {source}.",
+            "location": f"paragraph {rng.randrange(1, 20)}",
+            "relation": "originates" if i % 2 else "repeats",
+            "created_at": _when(claim),
+            "updated_at": _when(claim),
+        }
+
+
+def subjects(rng, claim_count, person_count):
+    for i in range(1, claim_count + 1):
+        yield {
+            "id": i,
+            "claim_id": i,
+            "person_id": rng.randrange(1, person_count + 1),
+            "created_at": _when(i),
+            "updated_at": _when(i),
+        }
+
+
+def contradictions(rng, claim_count):
+    for i in range(1, claim_count // 100 + 1):
+        a = i * 100 - 99
+        yield {
+            "id": i,
+            "claim_a_id": a,
+            "claim_b_id": a + 1,
+            "kind": rng.choice(["role", "date", "place", "number", "event"]),
+            "status": rng.choice(["open", "confirmed", "dismissed"]),
+            "note": "Generated pair.",
+            "flagged_at": _when(a),
+            "created_at": _when(a),
+            "updated_at": _when(a),
+        }
+
+
+if __name__ == "__main__":
+    main()

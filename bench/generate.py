@@ -124,16 +124,19 @@ def generate(url, claim_count, seed):
     setup_django(url)
     from django.db import connection, transaction
 
-    from sources.models import Source
+    from sources.models import Source, SourceBasis
     from talks.models import (
         Citation,
         Claim,
         ClaimSubject,
         Contradiction,
         Meeting,
+        MeetingCitation,
+        Participant,
         Person,
         PersonAlias,
         Role,
+        RoleCitation,
     )
 
     rng = random.Random(seed)
@@ -147,10 +150,14 @@ def generate(url, claim_count, seed):
         cursor = django_cursor.cursor
         writer = CopyWriter(cursor, counts)
         writer.write(Source, sources(rng, sizes[Source]))
+        writer.write(SourceBasis, source_bases(sizes[Source]))
         writer.write(Person, people(rng, sizes[Person]))
         writer.write(PersonAlias, aliases(sizes[Person]))
         writer.write(Role, roles(rng, sizes[Person]))
+        writer.write(RoleCitation, links("role_id", sizes[Person] * 2, sizes[Source]))
         writer.write(Meeting, meetings(rng, sizes[Meeting]))
+        writer.write(Participant, participants(rng, sizes[Meeting], sizes[Person]))
+        writer.write(MeetingCitation, links("meeting_id", sizes[Meeting], sizes[Source]))
         writer.write(Claim, claims(rng, claim_count, sizes))
         writer.write(Citation, citations(rng, claim_count, sizes[Source]))
         writer.write(ClaimSubject, subjects(rng, claim_count, sizes[Person]))
@@ -239,6 +246,49 @@ def sources(rng, count):
             "outlet": outlet,
             "language": rng.choice(["en", "uk", "ru"]),
             "published_on": (EPOCH + datetime.timedelta(days=i % 700)).date(),
+            "created_at": _when(i),
+            "updated_at": _when(i),
+        }
+
+
+def source_bases(source_count):
+    """Every second source relays the one before it: provenance chains of two."""
+    for i in range(1, source_count // 2 + 1):
+        yield {
+            "id": i,
+            "source_id": i * 2,
+            "basis_id": i * 2 - 1,
+            "note": "Relays it",
+            "created_at": _when(i),
+            "updated_at": _when(i),
+        }
+
+
+def links(owner, owner_count, source_count):
+    """One citation per owner (a role, a meeting) of the source that establishes it."""
+    for i in range(1, owner_count + 1):
+        yield {
+            "id": i,
+            owner: i,
+            "source_id": i % source_count + 1,
+            "quote": f"Quoted from source {i % source_count + 1}.",
+            "location": "paragraph 2",
+            "relation": "repeats",
+            "created_at": _when(i),
+            "updated_at": _when(i),
+        }
+
+
+def participants(rng, meeting_count, person_count):
+    """Four people at each meeting, two for each side."""
+    for i in range(1, meeting_count * 4 + 1):
+        meeting = (i + 3) // 4
+        yield {
+            "id": i,
+            "meeting_id": meeting,
+            "person_id": (meeting * 4 + i % 4) % person_count + 1,
+            "side": "Ukraine" if i % 2 else "United States",
+            "role": "head_of_delegation" if i % 4 == 1 else "delegate",
             "created_at": _when(i),
             "updated_at": _when(i),
         }

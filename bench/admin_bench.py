@@ -1,0 +1,173 @@
+"""Admin page times at 1,000 and at 1,000,000 claims, measured side by side in one run.
+
+    uv run python bench/generate.py --claims 1000 --database fd_scale_1k
+    uv run python bench/generate.py --claims 1000000 --database fd_scale_1m
+    uv run python bench/admin_bench.py --small fd_scale_1k --large fd_scale_1m
+
+Two worker processes, one per database, serve the admin in-process (Django's test client,
+logged in as a superuser); the parent asks them for each page in turn, alternating, so both
+sizes see the same machine load. Prints median and p95 per page at both sizes and the
+ratio large/small, then the cost of saving a claim (with its history row) at both sizes.
+Goal: every page within 1.5x of its small-size time and under 200 ms median at the large one.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SEARCH_TERMS = {"default": "Geneva", "person": "Umerov", "source": "Reuters"}
+
+
+# (label, the model and field whose widget asks, the term typed)
+AUTOCOMPLETES = [
+    ("person", "claim", "claimant", "Umer"),
+    ("meeting", "claim", "meeting", "Gene"),
+    ("source", "citation", "source", "Reut"),
+    ("claim", "citation", "claim", "Gene"),
+]
+
+
+def pages(models):
+    """(label, path) for every admin page an editor uses, for each tracked model."""
+    for model in models:
+        opts = model._meta
+        base = f"/admin/{opts.app_label}/{opts.model_name}/"
+        last = model._default_manager.order_by("-pk").values_list("pk", flat=True).first()
+        term = SEARCH_TERMS.get(opts.model_name, SEARCH_TERMS["default"])
+        yield f"{opts.model_name} list", base
+        yield f"{opts.model_name} list, next page", f"{base}?p=2"
+        yield f"{opts.model_name} search", f"{base}?q={term}"
+        if last:
+            yield f"{opts.model_name} change", f"{base}{(last + 1) // 2}/change/"
+            yield f"{opts.model_name} history", f"{base}{(last + 1) // 2}/history/"
+    yield "claim list, filtered", "/admin/talks/claim/?status__exact=published&verdict__exact=false"
+    for label, model_name, field, term in AUTOCOMPLETES:
+        yield (
+            f"{label} autocomplete",
+            f"/admin/autocomplete/?app_label=talks&model_name={model_name}"
+            f"&field_name={field}&term={term}",
+        )
+
+
+def worker(database):
+    """Serve page timings for one database over stdin/stdout, one JSON request per line."""
+    os.environ.update(
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{database}",
+        DEBUG="1",
+        DJANGO_SETTINGS_MODULE="config.settings",
+        ALLOWED_HOSTS="testserver",
+    )
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from talks.services.fixture_import import FIXTURE_MODELS
+
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench", defaults={"is_staff": True, "is_superuser": True}
+    )
+    client = Client()
+    client.force_login(user)
+    page_list = list(pages(FIXTURE_MODELS))
+    print(json.dumps([label for label, _ in page_list]), flush=True)
+    paths = dict(page_list)
+    for line in sys.stdin:
+        request = json.loads(line)
+        if request["page"] == "save claim":
+            timings = save_claim_timings(request["samples"])
+        else:
+            timings = []
+            for _ in range(request["samples"]):
+                started = time.perf_counter()
+                response = client.get(paths[request["page"]])
+                timings.append(time.perf_counter() - started)
+                if response.status_code != 200:
+                    raise SystemExit(f"{request['page']}: HTTP {response.status_code}")
+        print(json.dumps(timings), flush=True)
+
+
+def save_claim_timings(samples):
+    from talks.models import Claim
+
+    claim = Claim.objects.order_by("pk")[Claim.objects.count() // 2]
+    timings = []
+    for i in range(samples):
+        claim.verdict_rationale = f"Checked again, bench round {i}."
+        claim._change_reason = "Benchmark edit"
+        started = time.perf_counter()
+        claim.save()
+        timings.append(time.perf_counter() - started)
+    return timings
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", default="fd_scale_1k")
+    parser.add_argument("--large", default="fd_scale_1m")
+    parser.add_argument("--samples", type=int, default=15)
+    parser.add_argument("--worker")
+    args = parser.parse_args()
+    if args.worker:
+        return worker(args.worker)
+
+    workers = {
+        size: subprocess.Popen(
+            [sys.executable, __file__, "--worker", database],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        for size, database in (("small", args.small), ("large", args.large))
+    }
+    labels = json.loads(workers["small"].stdout.readline())
+    json.loads(workers["large"].stdout.readline())
+
+    def measure(page, samples):
+        results = {"small": [], "large": []}
+        for _ in range(samples):  # alternate, one request at a time
+            for size, process in workers.items():
+                process.stdin.write(json.dumps({"page": page, "samples": 1}) + "\n")
+                process.stdin.flush()
+                results[size].extend(json.loads(process.stdout.readline()))
+        return results
+
+    for page in labels:
+        measure(page, 2)  # warm both workers: templates, caches, database buffers
+
+    print(f"times in ms; small = {args.small}, large = {args.large}")
+    print(f"{'page':40} {'small med':>9} {'p95':>7} {'large med':>9} {'p95':>7} {'ratio':>6}")
+    worst_ratio, slowest = 0.0, 0.0
+    for page in [*labels, "save claim"]:
+        results = measure(page, args.samples)
+        small, large = (summary(results[size]) for size in ("small", "large"))
+        ratio = large[0] / small[0]
+        worst_ratio, slowest = max(worst_ratio, ratio), max(slowest, large[0])
+        print(
+            f"{page:40} {small[0]:9.1f} {small[1]:7.1f} {large[0]:9.1f} {large[1]:7.1f} "
+            f"{ratio:6.2f}"
+        )
+    print(f"\nworst ratio large/small: {worst_ratio:.2f} (goal ≤ 1.5)")
+    print(f"slowest median at the large size: {slowest:.1f} ms (goal < 200 ms)")
+    for process in workers.values():
+        process.stdin.close()
+        process.wait()
+
+
+def summary(timings):
+    timings = sorted(t * 1000 for t in timings)
+    return statistics.median(timings), timings[int(0.95 * (len(timings) - 1))]
+
+
+if __name__ == "__main__":
+    main()

@@ -43,7 +43,8 @@ def pages(models):
         last = model._default_manager.order_by("-pk").values_list("pk", flat=True).first()
         term = SEARCH_TERMS.get(opts.model_name, SEARCH_TERMS["default"])
         yield f"{opts.model_name} list", base
-        yield f"{opts.model_name} list, next page", f"{base}?p=2"
+        if model._default_manager.count() > 300:
+            yield f"{opts.model_name} list, next page", f"{base}?p=2"
         yield f"{opts.model_name} search", f"{base}?q={term}"
         if last:
             yield f"{opts.model_name} change", f"{base}{(last + 1) // 2}/change/"

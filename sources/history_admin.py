@@ -37,6 +37,8 @@ class ChangeReasonForm(forms.ModelForm):
 
     # Off on the history revert page, whose instance is an old version on purpose.
     checks_concurrent_edits = True
+    # The editor saving the form, set by TrackedAdmin.get_form.
+    editor = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,6 +49,10 @@ class ChangeReasonForm(forms.ModelForm):
         cleaned_data = super().clean()
         if self.instance.pk and self.checks_concurrent_edits:
             self.refuse_lost_update(cleaned_data.get(SEEN_FIELD))
+        changes = {name: cleaned_data[name] for name in self.changed_data if name in cleaned_data}
+        refusal = self.editor and self.instance.editorial_refusal(self.editor, changes)
+        if refusal:
+            raise forms.ValidationError(refusal)
         explanation = self.instance.pk and self.instance.reason_required_for(self.changed_data)
         if explanation and not cleaned_data.get(REASON_FIELD, "").strip():
             self.add_error(REASON_FIELD, explanation)
@@ -184,6 +190,7 @@ class TrackedAdmin(SimpleHistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.checks_concurrent_edits = "/history/" not in request.path
+        form.editor = request.user
         return form
 
     def get_fieldsets(self, request, obj=None):
@@ -192,9 +199,11 @@ class TrackedAdmin(SimpleHistoryAdmin):
             (name, {**options, "fields": [f for f in options["fields"] if f not in edit_fields]})
             for name, options in super().get_fieldsets(request, obj)
         ]
+        if obj is not None and not self.has_change_permission(request, obj):
+            return fieldsets  # a view-only page asks for no reason
         return [*fieldsets, ("Why", {"fields": edit_fields})]
 
-    def change_reason(self, request, form, change):
+    def reason_for_change(self, request, form, change):
         reason = form.cleaned_data.get(REASON_FIELD, "").strip()
         if reason:
             return reason
@@ -206,7 +215,7 @@ class TrackedAdmin(SimpleHistoryAdmin):
         return f"Changed in the admin: {', '.join(changed)}" if changed else "Saved in the admin"
 
     def save_model(self, request, obj, form, change):
-        request._history_change_reason = self.change_reason(request, form, change)
+        request._history_change_reason = self.reason_for_change(request, form, change)
         obj._change_reason = request._history_change_reason
         super().save_model(request, obj, form, change)
 
@@ -256,6 +265,21 @@ class TrackedInline(admin.TabularInline):
 
     extra = 0
     show_change_link = False
+
+    def has_add_permission(self, request, obj):
+        return super().has_add_permission(request, obj) and self._parent_editable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._parent_editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._parent_editable(request, obj)
+
+    def _parent_editable(self, request, obj):
+        """Rows of a record the editor may not change are read-only too."""
+        parent_admin = self.admin_site.get_model_admin(self.parent_model)
+        return obj is None or parent_admin.has_change_permission(request, obj)
+
     formfield_overrides = {
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 48})}
     }

@@ -93,6 +93,10 @@ class TimestampedModel(models.Model):
         """Why a change to these fields must give a reason, or "" when it need not."""
         return ""
 
+    def editorial_refusal(self, user, changes):
+        """Why ``user`` may not make these changes (field name to new value), or ""."""
+        return ""
+
     def _times_to_the_millisecond(self):
         """Keep every time to the millisecond, the precision of Django's JSON fixtures.
 

@@ -46,6 +46,12 @@ class ClaimAdmin(TrackedAdmin):
     ]
     inlines = [CitationInline, ClaimSubjectInline]
 
+    def has_change_permission(self, request, obj=None):
+        """Contributors see published and retracted claims read-only."""
+        return super().has_change_permission(request, obj) and not (
+            obj is not None and obj.editorial_refusal(request.user, {})
+        )
+
     def get_queryset(self, request):
         open_contradictions = Contradiction.objects.open().filter(
             Q(claim_a=OuterRef("pk")) | Q(claim_b=OuterRef("pk"))

@@ -110,6 +110,10 @@ class Claim(SluggedModel):
     history = tracked_history()
 
     class Meta:
+        permissions = [
+            ("review_claim", "Can review claims and set their verdicts"),
+            ("publish_claim", "Can publish and retract claims"),
+        ]
         ordering = ["-claimed_on", "-created_at"]
         indexes = [models.Index(fields=["status", "-published_at"], name="talks_claim_published")]
         constraints = [
@@ -140,6 +144,27 @@ class Claim(SluggedModel):
                 "This claim is published: say why its text, verdict or status changes. "
                 "The reason is shown to readers in its corrections log."
             )
+        return ""
+
+    def editorial_refusal(self, user, changes):
+        """Why ``user`` may not make these changes to the claim, or "" when they may.
+
+        Contributors draft and submit for review; editors (review_claim) also set verdicts
+        and edit published claims; chief editors (publish_claim) publish and retract.
+        """
+        public_statuses = {ClaimStatus.PUBLISHED, ClaimStatus.RETRACTED}
+        new_status = changes.get("status", self.status)
+        status_goes_public = (
+            new_status != self.status and {new_status, self.status} & public_statuses
+        )
+        if status_goes_public and not user.has_perm("talks.publish_claim"):
+            return "Only a chief editor can publish or retract a claim."
+        if {"verdict", "verdict_rationale"} & set(changes) and not user.has_perm(
+            "talks.review_claim"
+        ):
+            return "Only an editor can set a claim's verdict."
+        if self.pk and self.status in public_statuses and not user.has_perm("talks.review_claim"):
+            return "A published or retracted claim is edited by editors only."
         return ""
 
     def stamp_publication(self):

@@ -84,6 +84,10 @@ class Contradiction(TimestampedModel):
     history = tracked_history()
 
     class Meta:
+        permissions = [
+            ("decide_contradiction", "Can confirm or dismiss contradictions"),
+            ("resolve_contradiction", "Can resolve contradictions"),
+        ]
         ordering = ["-flagged_at"]
         constraints = [
             models.CheckConstraint(

@@ -1,0 +1,146 @@
+"""Each editorial role can do exactly its steps in the admin, and is told why when it cannot."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+
+from talks.models import Claim, Contradiction
+
+from .admin_forms import assert_saved, changeform_data
+from .conftest import make_claim
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def as_role(django_user_model):
+    def login(role):
+        user = django_user_model.objects.create_user(
+            role.lower().replace(" ", "-"), password="pw", is_staff=True
+        )
+        user.groups.add(Group.objects.get(name=role))
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return login
+
+
+def change_url(claim):
+    return reverse("admin:talks_claim_change", args=[claim.pk])
+
+
+def edit_claim(client, claim, **changes):
+    data = changeform_data(client.get(change_url(claim)))
+    data.update(changes)
+    return client.post(change_url(claim), data)
+
+
+def refused_with(response, message):
+    assert response.status_code == 200, "the form was saved"
+    assert message in response.content.decode()
+
+
+def test_the_three_roles_exist_as_groups():
+    assert set(Group.objects.values_list("name", flat=True)) >= {
+        "Contributor",
+        "Editor",
+        "Chief editor",
+    }
+
+
+def test_a_contributor_drafts_and_submits_for_review(as_role):
+    contributor = as_role("Contributor")
+    add_url = reverse("admin:talks_claim_add")
+    data = changeform_data(contributor.get(add_url))
+    data.update(text="Umerov will fly to Miami on Sunday.", status="draft")
+    assert_saved(contributor.post(add_url, data))
+
+    claim = Claim.objects.get(text="Umerov will fly to Miami on Sunday.")
+    assert_saved(edit_claim(contributor, claim, status="in_review"))
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"verdict": "false"}, "Only an editor can set a claim&#x27;s verdict."),
+        ({"status": "published", "verdict": "false"}, "Only a chief editor can publish"),
+    ],
+)
+def test_a_contributor_cannot_set_verdicts_or_publish(as_role, changes, message):
+    claim = make_claim(text="A draft claim.")
+
+    refused_with(edit_claim(as_role("Contributor"), claim, **changes), message)
+
+    claim.refresh_from_db()
+    assert (claim.status, claim.verdict) == ("draft", "")
+
+
+def test_a_contributor_sees_a_published_claim_read_only(as_role):
+    claim = make_claim(text="Published.", status="published", verdict="accurate")
+    contributor = as_role("Contributor")
+
+    page = contributor.get(change_url(claim)).content.decode()
+    response = contributor.post(change_url(claim), {"text": "Changed by a contributor."})
+
+    assert 'name="_save"' not in page
+    assert response.status_code == 403
+    claim.refresh_from_db()
+    assert claim.text == "Published."
+
+
+def test_a_contributor_can_flag_but_not_decide_a_contradiction(as_role):
+    contributor = as_role("Contributor")
+    first, second = make_claim(), make_claim()
+    add_url = reverse("admin:talks_contradiction_add")
+    data = changeform_data(contributor.get(add_url))
+    data.update(claim_a=first.pk, claim_b=second.pk, kind="role", note="Cannot both hold.")
+    assert_saved(contributor.post(add_url, data))
+
+    contradiction = Contradiction.objects.get()
+    change = reverse("admin:talks_contradiction_change", args=[contradiction.pk])
+    assert contributor.post(change, {"status": "dismissed"}).status_code == 403
+
+
+@pytest.mark.parametrize("role", ["Contributor", "Editor"])
+def test_only_a_chief_editor_deletes_and_restores(as_role, role):
+    client = as_role(role)
+    claim = make_claim()
+
+    delete = client.post(reverse("admin:talks_claim_delete", args=[claim.pk]), {"post": "yes"})
+    bulk = client.post(
+        reverse("admin:talks_claim_changelist"),
+        {"action": "delete_selected", "_selected_action": [claim.pk], "post": "yes"},
+    )
+    deleted_list = client.get(reverse("admin:talks_claim_deleted"))
+
+    assert delete.status_code == 403
+    assert bulk.status_code in (200, 302) and Claim.objects.filter(pk=claim.pk).exists()
+    assert deleted_list.status_code == 403
+
+
+def test_an_editor_sets_verdicts_and_edits_published_claims_but_does_not_publish(as_role):
+    editor = as_role("Editor")
+    draft = make_claim(text="Draft under review.")
+    published = make_claim(text="Published.", status="published", verdict="accurate")
+
+    assert_saved(edit_claim(editor, draft, status="in_review", verdict="misleading"))
+    assert_saved(edit_claim(editor, published, text="Published, corrected.", change_reason="typo"))
+    refused_with(edit_claim(editor, draft, status="published"), "Only a chief editor can publish")
+
+    draft.refresh_from_db()
+    assert (draft.status, draft.verdict) == ("in_review", "misleading")
+
+
+def test_a_chief_editor_publishes_retracts_and_deletes(as_role):
+    chief = as_role("Chief editor")
+    claim = make_claim(text="Ready.", status="in_review", verdict="accurate")
+
+    assert_saved(edit_claim(chief, claim, status="published"))
+    assert_saved(edit_claim(chief, claim, status="retracted", change_reason="Source withdrew it"))
+    response = chief.post(reverse("admin:talks_claim_delete", args=[claim.pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Claim.objects.filter(pk=claim.pk).exists()
+    assert chief.get(reverse("admin:talks_claim_deleted")).status_code == 200

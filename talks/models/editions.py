@@ -1,0 +1,55 @@
+"""The edition of the public pages: a number that every write to desk data moves on.
+
+The public pages are cached per edition, so a change to anything a page shows (a claim, a
+citation, a source, a person, a meeting, a contradiction) makes every cached page stale at
+once, in every server process, because the number lives in the database that the write
+itself goes to.
+
+This is not desk data: it records nothing an editor wrote, so it has no history, no admin
+and no place in fixtures. The history of a write is in the history of what was written.
+"""
+
+from django.db import models
+from django.utils import timezone
+
+EDITION_ROW = 1
+
+
+class Edition(models.Model):
+    number = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pk=EDITION_ROW),
+                name="talks_edition_single_row",
+                violation_error_message="There is one edition row.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Edition {self.number} of {self.changed_at:%d %b %Y %H:%M:%S}"
+
+    @classmethod
+    def current(cls):
+        """The edition now: one primary-key read, or edition 0 before the first write."""
+        return cls.objects.filter(pk=EDITION_ROW).first() or cls(pk=EDITION_ROW)
+
+    @classmethod
+    def advance(cls):
+        """Move on to a new edition, inside the caller's transaction.
+
+        Readers see the new number exactly when they see the data that caused it, and two
+        writers queue on the row instead of both writing the same number.
+        """
+        row = cls.objects.filter(pk=EDITION_ROW)
+        if not row.update(number=models.F("number") + 1, changed_at=timezone.now()):
+            _, created = cls.objects.get_or_create(pk=EDITION_ROW, defaults={"number": 1})
+            if not created:  # another writer made the row first
+                row.update(number=models.F("number") + 1, changed_at=timezone.now())
+
+
+def advance_edition(sender, **kwargs):
+    """Signal receiver: any saved or deleted record of the desk starts a new edition."""
+    Edition.advance()

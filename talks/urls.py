@@ -15,7 +15,7 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="public:claims", http_method_names=["get", "head"]),
     ),
     path("claims/", views.claim_list, name="claims"),
-    path("claims/feed/", public_page(ClaimFeed()), name="feed"),
+    path("feed/", public_page(ClaimFeed()), name="feed"),
     path("claims/<slug:slug>/", views.claim_detail, name="claim"),
     path("people/<slug:slug>/", views.person_detail, name="person"),
     path("meetings/<slug:slug>/", views.meeting_detail, name="meeting"),

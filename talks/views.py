@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
 from sources.models import Source, SourceBasis
@@ -25,18 +26,22 @@ from .models import Claim, Contradiction, Meeting, Person, Role
 from .public_pages import public_page
 
 CLAIMS_PER_PAGE = 20
+# The list pages through the newest this many matches: counting every match of a common word
+# at scale costs more than the page itself; dates, people and meetings narrow to older ones.
+CLAIMS_LISTED = 1_000
 CLAIMS_ON_A_PAGE_ABOUT = 50  # a person's, meeting's or source's page; the list has them all
 
 
 @public_page
 def claim_list(request):
     form = ClaimFilterForm(request.GET)
-    page = Paginator(form.claims(), CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(form.claims(), CLAIMS_PER_PAGE, cap=CLAIMS_LISTED)
     context = {
         "form": form,
-        "page": page,
-        "people": form.fields["person"].queryset.only("slug", "name"),
-        "meetings": form.fields["meeting"].queryset.only("slug", "title", "start_date"),
+        "page": paginator.get_page(request.GET.get("page")),
+        "people": form.fields["person"].queryset.values_list("slug", "name"),
+        "meetings": form.fields["meeting"].queryset.values_list("slug", "title"),
+        "chosen": {name: form[name].value() or "" for name in ("verdict", "person", "meeting")},
     }
     return TemplateResponse(
         request, "talks/claim_list.html", context, status=200 if form.is_valid() else 400
@@ -138,6 +143,26 @@ def robots_txt(request):
     return HttpResponse(
         f"User-agent: *\nDisallow: /admin/\nSitemap: {sitemap}\n", content_type="text/plain"
     )
+
+
+class CappedPaginator(Paginator):
+    """Counts no further than ``cap``: ``capped`` says whether more match."""
+
+    def __init__(self, object_list, per_page, *, cap):
+        super().__init__(object_list, per_page)
+        self.cap = cap
+
+    @cached_property
+    def matches(self):
+        return self.object_list[: self.cap + 1].count()
+
+    @cached_property
+    def count(self):
+        return min(self.matches, self.cap)
+
+    @property
+    def capped(self):
+        return self.matches > self.cap
 
 
 def first_few(claims):

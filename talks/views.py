@@ -154,7 +154,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def matches(self):
-        return self.object_list[: self.cap + 1].count()
+        # Unordered, so that PostgreSQL may count from the search index and stop at the cap.
+        return self.object_list.order_by()[: self.cap + 1].count()
 
     @cached_property
     def count(self):

@@ -6,7 +6,7 @@ import datetime
 import re
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -19,6 +19,7 @@ from talks.models import (
     PersonAlias,
     Role,
 )
+from talks.models.editions import Edition
 
 from .conftest import make_claim, make_meeting, make_person, make_source
 from .test_public_pages import claim_review, text_of
@@ -307,11 +308,22 @@ def test_other_pages_run_the_same_queries_whatever_their_size(client, page):
         "citation removed",
     ],
 )
+@pytest.mark.django_db(transaction=True)  # the cache follows commits
 def test_a_change_to_anything_on_the_page_shows_at_once(client, claim_with_everything, change):
     claim = claim_with_everything
     url = claim.get_absolute_url()
     assert client.get(url).status_code == 200  # now cached
     citation = claim.citations.get(relation="repeats")
+    make_change(change, claim, citation)
+    if change == "basis of a source":
+        assert "It rests on 1 more source" in text_of(client.get(url))
+    elif change == "citation removed":
+        assert "As reported." not in client.get(url).content.decode()
+    else:
+        assert "CHANGED" in client.get(url).content.decode()
+
+
+def make_change(change, claim, citation):
     if change == "claim text":
         claim.text = "CHANGED"
         claim.save()
@@ -323,8 +335,6 @@ def test_a_change_to_anything_on_the_page_shows_at_once(client, claim_with_every
         citation.source.save()
     elif change == "basis of a source":
         SourceBasis.objects.create(source=citation.source, basis=make_source(title="New basis"))
-        assert "It rests on 1 more source" in text_of(client.get(url))
-        return
     elif change == "claimant's name":
         claim.claimant.name = "CHANGED"
         claim.claimant.save()
@@ -336,11 +346,26 @@ def test_a_change_to_anything_on_the_page_shows_at_once(client, claim_with_every
         Contradiction.objects.create(claim_a=claim, claim_b=other, kind="date", status="confirmed")
     elif change == "citation removed":
         citation.delete()
-        assert "As reported." not in client.get(url).content.decode()
-        return
-    assert "CHANGED" in client.get(url).content.decode()
 
 
+def test_a_write_starts_one_new_edition_when_it_commits(django_capture_on_commit_callbacks):
+    before = Edition.current().number
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        claim = published_claim()
+        for n in range(3):
+            Citation.objects.create(claim=claim, source=make_source(), quote=f"{n}")
+        assert Edition.current().number == before  # not before the commit
+    assert len(callbacks) == 1
+    assert Edition.current().number == before + 1
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        published_claim()
+        transaction.set_rollback(True)
+    assert callbacks == []
+    assert Edition.current().number == before + 1
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_readers_copy_is_confirmed_with_304_until_the_page_changes(client, claim_with_everything):
     url = claim_with_everything.get_absolute_url()
     first = client.get(url)

@@ -9,7 +9,7 @@ This is not desk data: it records nothing an editor wrote, so it has no history,
 and no place in fixtures. The history of a write is in the history of what was written.
 """
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 EDITION_ROW = 1
@@ -45,11 +45,7 @@ class Edition(models.Model):
 
     @classmethod
     def advance(cls):
-        """Move on to a new edition, inside the caller's transaction.
-
-        Readers see the new number exactly when they see the data that caused it, and two
-        writers queue on the row instead of both writing the same number.
-        """
+        """Move on to a new edition: one short UPDATE; two writers never share a number."""
         row = cls.objects.filter(pk=EDITION_ROW)
         if not row.update(number=models.F("number") + 1, changed_at=timezone.now()):
             _, created = cls.objects.get_or_create(pk=EDITION_ROW, defaults={"number": 1})
@@ -57,6 +53,17 @@ class Edition(models.Model):
                 row.update(number=models.F("number") + 1, changed_at=timezone.now())
 
 
-def advance_edition(sender, **kwargs):
-    """Signal receiver: any saved or deleted record of the desk starts a new edition."""
+def advance_edition(sender, using=None, **kwargs):
+    """Signal receiver: any saved or deleted record of the desk starts a new edition.
+
+    Once the write commits, and once per transaction: a long import holds no lock on the
+    edition row that every other editor's save would wait for. A page rendered between the
+    commit and the new edition shows the new data under the old number, which is harmless.
+    """
+    connection = transaction.get_connection(using)
+    if not any(callback is _new_edition for _, callback, _ in connection.run_on_commit):
+        transaction.on_commit(_new_edition, using=using, robust=True)
+
+
+def _new_edition():
     Edition.advance()

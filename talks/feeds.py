@@ -29,7 +29,8 @@ def recently_published_or_corrected(limit=FEED_LENGTH):
     for row in history.corrections():
         if since is None or row.history_date >= since:
             corrections[row.id] = row  # oldest first: the last one stays
-    missing = set(corrections) - set(claims)
+    newest = sorted(corrections.values(), key=lambda row: row.history_date, reverse=True)
+    missing = {row.id for row in newest[:limit]} - set(claims)
     claims.update((c.pk, c) for c in published.filter(pk__in=missing))
     for claim in claims.values():
         claim.correction = corrections.get(claim.pk)

@@ -1,6 +1,7 @@
 """The sitemap: every published claim, and the people and meetings they reach."""
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 
 from .models import Claim, Meeting, Person
 
@@ -13,6 +14,10 @@ class ClaimSitemap(Sitemap):
 
     def lastmod(self, claim):
         return claim.updated_at
+
+    def get_latest_lastmod(self):
+        """For the sitemap index, in one query (Django's default reads every claim)."""
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class PersonSitemap(Sitemap):

@@ -328,6 +328,8 @@ def test_sitemap_lists_published_claims_and_the_people_and_meetings_they_reach(s
     index = client.get("/sitemap.xml").content.decode()
     for section in ("claims", "people", "meetings"):
         assert f"/sitemap-{section}.xml" in index
+    latest = Claim.objects.published().latest("updated_at").updated_at
+    assert f"<lastmod>{latest.isoformat()}</lastmod>" in index
     claims = client.get("/sitemap-claims.xml").content.decode()
     assert claims.count("<url>") == PUBLISHED_IN_SEED
     assert IN_REVIEW not in claims

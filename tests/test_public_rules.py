@@ -22,7 +22,7 @@ from talks.models import (
 from talks.models.editions import Edition
 
 from .conftest import make_claim, make_meeting, make_person, make_source
-from .test_public_pages import claim_review, text_of
+from .test_public_pages import claim_review, links, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -380,3 +380,19 @@ def test_a_readers_copy_is_confirmed_with_304_until_the_page_changes(client, cla
     again = client.get(url, headers={"if-none-match": etag})
     assert again.status_code == 200
     assert again["ETag"] != etag
+
+
+def test_provenance_walks_every_level_in_one_query_and_a_cycle_ends_it(
+    client, django_assert_num_queries
+):
+    article, agency, briefing, leak = (make_source(title=t) for t in ["A", "B", "C", "D"])
+    for source, basis in [(article, agency), (agency, briefing), (briefing, leak), (leak, agency)]:
+        SourceBasis.objects.create(source=source, basis=basis)
+    with django_assert_num_queries(1):
+        assert article.provenance_chain() == [agency, briefing, leak]
+
+    claim = published_claim()
+    Citation.objects.create(claim=claim, source=article, quote="Quoted")
+    Citation.objects.create(claim=claim, source=leak, quote="Leaked", relation="originates")
+    chain = [href for href in links(client.get(claim.get_absolute_url())) if "/sources/" in href]
+    assert chain == [f"/sources/{s.slug}/" for s in (article, agency, briefing, leak)]

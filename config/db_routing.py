@@ -44,8 +44,13 @@ class PublicReadsMiddleware:
 
     @staticmethod
     def is_public_read(request):
-        return (
-            request.method in ("GET", "HEAD")
-            and not request.path.startswith("/admin/")
-            and not request.user.is_authenticated
-        )
+        """A GET or HEAD outside the admin by a reader who is not logged in.
+
+        Without a session cookie the reader is anonymous: the session is not touched, so
+        public responses do not vary on cookies and stay cacheable.
+        """
+        if request.method not in ("GET", "HEAD") or request.path.startswith("/admin/"):
+            return False
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return True
+        return not request.user.is_authenticated

@@ -8,9 +8,12 @@ a reader follows back to the origin.
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.db import models
+from django.db.models.expressions import RawSQL
 
+from .provenance import ProvenanceMap
 from .records import (
     SluggedModel,
+    SlugManager,
     TimestampedModel,
     choices_constraint,
     tracked_history,
@@ -57,6 +60,10 @@ class NormalisedURLField(models.URLField):
         return value
 
 
+def _web_link(url):
+    return url if url.lower().startswith(("https://", "http://")) else ""
+
+
 class SourceKind(models.TextChoices):
     NEWS_ARTICLE = "news_article", "News article"
     OFFICIAL_STATEMENT = "official_statement", "Official statement"
@@ -67,6 +74,41 @@ class SourceKind(models.TextChoices):
     SOCIAL_POST = "social_post", "Social media post"
     REPORT = "report", "Report"
     ANONYMOUS_BRIEFING = "anonymous_briefing", "Anonymous briefing"
+
+
+def _closure(direction, source_ids):
+    """SQL for the ids of the source bases reachable from ``source_ids``, in one query.
+
+    A recursive CTE, which PostgreSQL and SQLite both run; its ``UNION`` drops rows it has
+    already produced, so a cycle of bases ends the walk instead of looping.
+    """
+    table = SourceBasis._meta.db_table
+    start, step = ("source_id", "basis_id") if direction == "up" else ("basis_id", "source_id")
+    seeds = ", ".join(["%s"] * len(source_ids))
+    sql = (
+        f"WITH RECURSIVE walk(id, next_id) AS ("
+        f" SELECT id, {step} FROM {table} WHERE {start} IN ({seeds})"
+        f" UNION"
+        f" SELECT b.id, b.{step} FROM {table} b JOIN walk ON b.{start} = walk.next_id"
+        f") SELECT id FROM walk"
+    )
+    return RawSQL(sql, list(source_ids))
+
+
+class SourceQuerySet(models.QuerySet):
+    def relaying(self, source_ids):
+        """These sources and every source that rests on them, however indirectly."""
+        source_ids = list(source_ids)
+        if not source_ids:
+            return self.none()
+        relayers = SourceBasis.objects.filter(pk__in=_closure("down", source_ids))
+        return self.filter(
+            models.Q(pk__in=source_ids) | models.Q(pk__in=relayers.values("source_id"))
+        )
+
+
+class SourceManager(SlugManager.from_queryset(SourceQuerySet)):
+    pass
 
 
 class Source(SluggedModel):
@@ -96,6 +138,7 @@ class Source(SluggedModel):
     )
     notes = models.TextField(blank=True)
 
+    objects = SourceManager()
     history = tracked_history()
 
     class Meta:
@@ -114,18 +157,39 @@ class Source(SluggedModel):
         label = f"{self.outlet}: {self.title}" if self.outlet else self.title
         return f"{label} ({self.published_on:%d %b %Y})" if self.published_on else label
 
+    @property
+    def web_url(self):
+        """The URL as a link target: only http(s), so no stored value can run a script."""
+        return _web_link(self.url)
+
+    @property
+    def links(self):
+        """Where a reader can read it: the document itself and its archived copy."""
+        links = [
+            ("Read it at the source", self.web_url),
+            ("Archived copy", _web_link(self.archive_url)),
+        ]
+        return [(label, url) for label, url in links if url]
+
     def provenance_chain(self):
         """The sources this one rests on, breadth first, each once: the path to the origin."""
-        chain, seen, frontier = [], {self.pk}, [self]
-        while frontier:
-            bases = Source.objects.filter(relayed_by__source__in=frontier).exclude(pk__in=seen)
-            frontier = list(bases.distinct())
-            seen.update(source.pk for source in frontier)
-            chain.extend(frontier)
-        return chain
+        return ProvenanceMap(SourceBasis.objects.upstream_of([self.pk])).chain(self.pk)
 
 
-class SourceBasisManager(models.Manager):
+class SourceBasisQuerySet(models.QuerySet):
+    def upstream_of(self, source_ids):
+        """Every step of provenance behind these sources, back to the origins, in one query."""
+        source_ids = list(source_ids)
+        if not source_ids:
+            return self.none()
+        return (
+            self.filter(pk__in=_closure("up", source_ids))
+            .select_related("basis")
+            .order_by("source_id", "basis__published_on", "basis__title")
+        )
+
+
+class SourceBasisManager(models.Manager.from_queryset(SourceBasisQuerySet)):
     def get_by_natural_key(self, source_slug, basis_slug):
         return self.get(source__slug=source_slug, basis__slug=basis_slug)
 

@@ -1,6 +1,20 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_delete, post_save
 
 
 class TalksConfig(AppConfig):
     name = "talks"
     verbose_name = "Claims, people and meetings"
+
+    def ready(self):
+        from sources.records import TimestampedModel
+
+        from .models.editions import advance_edition
+
+        # Every record of the desk, in both apps, moves the public pages to a new edition.
+        for model in apps.get_models():
+            if issubclass(model, TimestampedModel):
+                post_save.connect(advance_edition, sender=model, dispatch_uid=f"edition-{model}")
+                post_delete.connect(
+                    advance_edition, sender=model, dispatch_uid=f"edition-del-{model}"
+                )

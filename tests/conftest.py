@@ -4,6 +4,7 @@ import itertools
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from sources.models import Source
 from talks.models import Claim, Meeting, Person
@@ -33,6 +34,13 @@ def make_meeting(**fields):
 def make_claim(**fields):
     fields.setdefault("text", f"Claim number {next(_numbers)} was made.")
     return Claim.objects.create(**fields)
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_cache():
+    """Each test starts with an empty page cache: the database rolls back between tests,
+    so edition numbers repeat, and a page cached by another test must not answer."""
+    cache.clear()
 
 
 @pytest.fixture

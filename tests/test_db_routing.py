@@ -1,6 +1,7 @@
 """Public reads go to the replica; editors, the admin and every write go to the primary."""
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import connections
 from django.http import HttpResponse
@@ -54,8 +55,10 @@ def test_an_anonymous_public_read_goes_to_the_replica():
 
 def test_an_editor_reads_the_primary_and_sees_their_own_writes(django_user_model):
     editor = django_user_model.objects.create_user("editor", password="pw", is_staff=True)
+    request = RequestFactory().get("/claims/")
+    request.COOKIES[settings.SESSION_COOKIE_NAME] = "the editor's session"
 
-    _, on_primary, on_replica = serve(RequestFactory().get("/claims/"), editor)
+    _, on_primary, on_replica = serve(request, editor)
 
     assert on_primary > 0 and on_replica == 0
 

@@ -1,5 +1,6 @@
 from .claims import Citation, Claim, ClaimSubject
 from .contradictions import Contradiction
+from .editions import Edition  # noqa: F401  (the pages' clock, not desk data)
 from .meetings import Meeting, MeetingCitation, Participant
 from .people import Person, PersonAlias, Role, RoleCitation
 

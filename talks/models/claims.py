@@ -1,9 +1,16 @@
 """Claims: what someone said, as reported, tied to who said it, what about, and where."""
 
-from django.db import models
-from django.utils import timezone
+import datetime
 
-from sources.models import CitationBase
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection, models
+from django.db.models.functions import Lag
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.manager import HistoricalQuerySet
+
+from sources.models import CitationBase, Source, SourceBasis
+from sources.provenance import ProvenanceMap
 from sources.records import (
     SluggedModel,
     SlugManager,
@@ -45,18 +52,106 @@ VERDICT_RATINGS = {
 }
 
 
+# What the search looks at, weighted: the claim itself first, then who made it, then why the
+# verdict. PostgreSQL indexes this very expression (migration 0002), so the two must match.
+SEARCH_CONFIG = "english"
+
+
+def claim_search_vector():
+    return (
+        SearchVector("text", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("claimant_label", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("verdict_rationale", weight="C", config=SEARCH_CONFIG)
+    )
+
+
 class ClaimQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=ClaimStatus.PUBLISHED)
 
+    def newest_first(self):
+        return self.order_by("-published_at", "-pk")
+
     def about(self, person):
         return self.filter(subjects__person=person)
 
+    def involving(self, person):
+        """Claims the person made or that are about them, each once."""
+        return self.filter(
+            models.Q(claimant=person)
+            | models.Q(pk__in=ClaimSubject.objects.filter(person=person).values("claim_id"))
+        )
+
+    def resting_on(self, source):
+        """Claims citing ``source`` or a source that relays it, however indirectly."""
+        sources = Source.objects.relaying([source.pk])
+        return self.filter(pk__in=Citation.objects.filter(source__in=sources).values("claim_id"))
+
+    def published_between(self, first_day=None, last_day=None):
+        """Published on these days (inclusive), as a time range the index can serve."""
+        claims = self
+        if first_day:
+            claims = claims.filter(published_at__gte=_start_of(first_day))
+        if last_day:
+            claims = claims.filter(published_at__lt=_start_of(last_day + datetime.timedelta(1)))
+        return claims
+
+    def search(self, words):
+        """Full-text search on PostgreSQL (indexed); every word, anywhere, elsewhere."""
+        words = words.strip()
+        if not words:
+            return self
+        if connection.vendor == "postgresql":
+            query = SearchQuery(words, config=SEARCH_CONFIG, search_type="websearch")
+            return self.annotate(search_vector=claim_search_vector()).filter(search_vector=query)
+        claims = self
+        for word in words.split():
+            claims = claims.filter(
+                models.Q(text__icontains=word)
+                | models.Q(claimant_label__icontains=word)
+                | models.Q(verdict_rationale__icontains=word)
+            )
+        return claims
+
     def with_provenance(self):
-        """Everything a claim page shows, fetched in a fixed number of queries."""
+        """Everything a claim page shows about the claim itself, in a fixed number of queries."""
         return self.select_related("claimant", "meeting").prefetch_related(
-            models.Prefetch("citations", Citation.objects.select_related("source")),
-            models.Prefetch("subjects", ClaimSubject.objects.select_related("person")),
+            models.Prefetch(
+                "citations",
+                Citation.objects.select_related("source").order_by("relation", "pk"),
+            ),
+            models.Prefetch(
+                "subjects", ClaimSubject.objects.select_related("person").order_by("person__name")
+            ),
+        )
+
+
+def _start_of(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class ClaimHistoryQuerySet(HistoricalQuerySet):
+    def corrections(self):
+        """Changes to the text or the verdict of a claim while it was published, oldest first.
+
+        Each row carries the text and verdict before the change (``previous_text``,
+        ``previous_verdict``) beside the new ones, with the date and the editor's reason.
+        """
+        order = [models.F("history_date").asc(), models.F("history_id").asc()]
+
+        def before(field):
+            return models.Window(Lag(field), partition_by=[models.F("id")], order_by=order)
+
+        return (
+            self.annotate(
+                previous_status=before("status"),
+                previous_text=before("text"),
+                previous_verdict=before("verdict"),
+            )
+            .filter(previous_status=ClaimStatus.PUBLISHED)
+            .exclude(history_type="-")
+            .exclude(text=models.F("previous_text"), verdict=models.F("previous_verdict"))
+            .order_by(*order)
         )
 
 
@@ -107,7 +202,7 @@ class Claim(SluggedModel):
     )
 
     objects = ClaimManager()
-    history = tracked_history()
+    history = tracked_history(historical_queryset=ClaimHistoryQuerySet)
 
     class Meta:
         permissions = [
@@ -172,6 +267,9 @@ class Claim(SluggedModel):
         if self.status == ClaimStatus.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
 
+    def get_absolute_url(self):
+        return reverse("public:claim", args=[self.slug])
+
     @property
     def claimant_name(self):
         return self.claimant.name if self.claimant_id else self.claimant_label
@@ -179,6 +277,36 @@ class Claim(SluggedModel):
     @property
     def rating(self):
         return VERDICT_RATINGS.get(self.verdict)
+
+    def provenance(self):
+        """The claim's sources as chains back to the origin, each citation where it stands.
+
+        Each tree starts at a cited source that no other cited source relays (the article a
+        reader sees) and follows what it rests on down to the other cited sources; sources
+        the claim does not need are counted, not shown. Uses the prefetched citations and
+        one query for the bases behind them.
+        """
+        citations = {citation.source_id: citation for citation in self.citations.all()}
+        bases = ProvenanceMap(SourceBasis.objects.upstream_of(citations))
+        behind = {source_id: bases.reaches(source_id) for source_id in citations}
+        relayed = set().union(*behind.values()) if behind else set()
+        roots = [c for c in citations.values() if c.source_id not in relayed]
+        trees, placed = [], set()
+        for citation in [*roots, *citations.values()]:
+            if citation.source_id in placed:
+                continue
+            tree = bases.tree(citation.source, keep=set(citations) - placed)
+            for step in _walk(tree):
+                step.citation = citations.get(step.source.pk)
+                placed.add(step.source.pk)
+            trees.append(tree)
+        return trees
+
+
+def _walk(step):
+    yield step
+    for basis in step.bases:
+        yield from _walk(basis)
 
 
 class ClaimSubjectManager(models.Manager):

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from sources.records import TimestampedModel, choices_constraint, tracked_history
 
-from .claims import Claim
+from .claims import Claim, ClaimStatus
 
 
 class ContradictionKind(models.TextChoices):
@@ -37,6 +37,14 @@ class ContradictionQuerySet(models.QuerySet):
 
     def open(self):
         return self.filter(status=ContradictionStatus.OPEN)
+
+    def public(self):
+        """What readers see: decided contradictions between two published claims."""
+        return self.filter(
+            status__in=[ContradictionStatus.CONFIRMED, ContradictionStatus.RESOLVED],
+            claim_a__status=ClaimStatus.PUBLISHED,
+            claim_b__status=ClaimStatus.PUBLISHED,
+        )
 
 
 class ContradictionManager(models.Manager.from_queryset(ContradictionQuerySet)):
@@ -122,5 +130,8 @@ class Contradiction(TimestampedModel):
 
     def natural_key(self):
         return (self.claim_a.slug, self.claim_b.slug)
+
+    def other_claim(self, claim):
+        return self.claim_b if claim.pk == self.claim_a_id else self.claim_a
 
     natural_key.dependencies = ["talks.claim"]

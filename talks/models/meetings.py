@@ -1,10 +1,13 @@
 """Meetings: talks, calls, summits and announcements, with who took part for which side."""
 
 from django.db import models
+from django.urls import reverse
+from django.utils.dateformat import format as format_date
 
 from sources.models import CitationBase
 from sources.records import (
     SluggedModel,
+    SlugManager,
     TimestampedModel,
     choices_constraint,
     end_after_start_constraint,
@@ -37,6 +40,20 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", "Year only"
 
 
+class MeetingQuerySet(models.QuerySet):
+    def public(self):
+        """Meetings a published claim is about; no other meeting has a public page."""
+        from .claims import Claim
+
+        return self.filter(
+            models.Exists(Claim.objects.published().filter(meeting=models.OuterRef("pk")))
+        )
+
+
+class MeetingManager(SlugManager.from_queryset(MeetingQuerySet)):
+    pass
+
+
 class Meeting(SluggedModel):
     Kind = MeetingKind
     Status = MeetingStatus
@@ -59,6 +76,7 @@ class Meeting(SluggedModel):
     country = models.CharField(max_length=100, blank=True)
     description = models.TextField(blank=True)
 
+    objects = MeetingManager()
     history = tracked_history()
 
     class Meta:
@@ -73,6 +91,27 @@ class Meeting(SluggedModel):
     def __str__(self):
         when = f" ({self.start_date:%d %b %Y})" if self.start_date else ""
         return f"{self.title}{when}"
+
+    def get_absolute_url(self):
+        return reverse("public:meeting", args=[self.slug])
+
+    @property
+    def date_label(self):
+        """The date as precisely as the sources give it: "around 4 December 2025"."""
+        if not self.start_date:
+            return "date not known"
+        if self.date_precision == DatePrecision.YEAR:
+            return format_date(self.start_date, "Y")
+        if self.date_precision == DatePrecision.MONTH:
+            return format_date(self.start_date, "F Y")
+        label = format_date(self.start_date, "j F Y")
+        if self.end_date and self.end_date != self.start_date:
+            label = f"{label} – {format_date(self.end_date, 'j F Y')}"
+        return f"around {label}" if self.date_precision == DatePrecision.APPROXIMATE else label
+
+    @property
+    def place_label(self):
+        return ", ".join(part for part in [self.place, self.country] if part)
 
 
 class ParticipantRole(models.TextChoices):

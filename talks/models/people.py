@@ -3,6 +3,8 @@
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Coalesce, Lower
+from django.urls import reverse
+from django.utils.dateformat import format as format_date
 
 from sources.models import CitationBase
 from sources.records import (
@@ -18,6 +20,22 @@ WIKIDATA_ID_PATTERN = r"^Q[1-9][0-9]*$"
 
 
 class PersonQuerySet(models.QuerySet):
+    def public(self):
+        """People a published claim reaches: who made one, whom one is about, who took part
+        in a meeting one is about. Nobody else has a public page."""
+        from .claims import Claim, ClaimSubject
+        from .meetings import Meeting, Participant
+
+        person = models.OuterRef("pk")
+        published = Claim.objects.published()
+        return self.filter(
+            models.Exists(published.filter(claimant=person))
+            | models.Exists(ClaimSubject.objects.filter(person=person, claim__in=published))
+            | models.Exists(
+                Participant.objects.filter(person=person, meeting__in=Meeting.objects.public())
+            )
+        )
+
     def matching_name(self, name):
         """People known by ``name`` in any recorded spelling, case-insensitively."""
         name = name.strip()
@@ -62,6 +80,13 @@ class Person(SluggedModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("public:person", args=[self.slug])
+
+    @property
+    def wikidata_url(self):
+        return f"https://www.wikidata.org/wiki/{self.wikidata_id}" if self.wikidata_id else ""
 
 
 class AliasKind(models.TextChoices):
@@ -169,6 +194,15 @@ class Role(TimestampedModel):
     def __str__(self):
         where = f", {self.organisation}" if self.organisation else ""
         return f"{self.person}: {self.title}{where} ({self.period})"
+
+    @property
+    def period_label(self):
+        """The period for readers: "20 January 2025 – today", "until 20 January 2025"."""
+        start = format_date(self.start_date, "j F Y") if self.start_date else ""
+        end = format_date(self.end_date, "j F Y") if self.end_date else ""
+        if start:
+            return f"{start} – {end or 'today'}"
+        return f"until {end}" if end else "dates not known"
 
     @property
     def period(self):

@@ -1,0 +1,449 @@
+"""Throughput and latency of the public pages at 100,000 published claims, on PostgreSQL.
+
+    .venv/bin/python bench/public_bench.py [--seconds 10] [--connections 8] [--workers 4]
+
+Builds (once) the database ``fd_public_bench`` with 100,000 published claims and what hangs
+off them, serves the app with gunicorn on 127.0.0.1:8122 in production settings, and loads
+it with ``wrk`` (``apt-get install -y wrk``): a bounded number of connections for a fixed
+time per page. It prints requests per second and p50/p99 latency for the claim page (cache
+warm and cold), the list page and the search (warm and cold), each next to ``/healthz``, a
+trivial Django view on the same server, as a ratio measured in the same run.
+
+"Warm" rotates over a fixed set of addresses that have been requested before; "cold" asks
+for an address never asked for in this edition: another claim each time, or the list and
+the search with a query string never seen (a search for two words, the list with an unused
+parameter), so every request renders the page and runs its queries.
+"""
+
+import argparse
+import datetime
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASE = "fd_public_bench"
+DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
+PORT = 8122
+CLAIMS = 100_000
+PEOPLE, MEETINGS, SOURCES = 300, 300, 30_000
+CITATIONS_PER_CLAIM, SUBJECTS_PER_CLAIM = 3, 2
+CONTRADICTIONS = 2_000
+CORRECTED_SHARE = 0.1
+WARM_SET = 50  # the claims read again and again; each server process caches its own
+WARM_UP_REPEATS = 16  # consecutive requests per address, so that every process sees it
+WARM_UP_RUNS = 12
+
+# Common words of the desk's beat, in every claim's template, and a long tail of rarer words
+# (made of syllables) so that a search finds what a real one would: a few claims, or many.
+COMMON = ["talks", "delegation", "peace", "envoy", "minister", "ceasefire", "summit"]
+SYLLABLES = ["ka", "lo", "mir", "zen", "tor", "va", "ush", "rin", "del", "bo", "sar", "pet"]
+WORDS = [a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES]  # 1,728
+SENTENCE = "{subject} said the {common} {a} would {verb} the {b} {c} before the {d} {e}."
+VERBS = ["secure", "delay", "reshape", "end", "block", "support", "extend", "review"]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=10, help="per measured run")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the data")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install -y wrk")
+
+    os.environ.update(DATABASE_URL=DATABASE_URL, DEBUG="1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    prepare_database(args.rebuild)
+    import django
+
+    django.setup()
+    build_data()
+    addresses = bench_addresses()
+
+    server = serve(args.workers)
+    try:
+        results = run_all(addresses, args.seconds, args.connections)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    report(results, args)
+
+
+# --- The data -----------------------------------------------------------------------------
+
+
+def prepare_database(rebuild):
+    admin = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qAtc"]
+    if rebuild:
+        subprocess.run([*admin, f"DROP DATABASE IF EXISTS {DATABASE}"], check=True)
+    exists = subprocess.run(
+        [*admin, f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    if not exists:
+        subprocess.run([*admin, f"CREATE DATABASE {DATABASE}"], check=True)
+    manage("migrate", "--noinput", "-v", "0")
+
+
+def manage(*command, env=None):
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *command], check=True, env=env, cwd=ROOT
+    )
+
+
+def build_data():
+    """Bulk inserts (a bench database only), with the history rows the pages read."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from sources.models import Source, SourceBasis
+    from talks.models import (
+        Citation,
+        Claim,
+        ClaimSubject,
+        Contradiction,
+        Meeting,
+        Participant,
+        Person,
+        PersonAlias,
+        Role,
+    )
+    from talks.models.editions import Edition
+
+    if Claim.objects.published().count() >= CLAIMS:
+        return
+    print(f"Building {CLAIMS:,} published claims in {DATABASE} (once)...", flush=True)
+    started = time.perf_counter()
+    rng = random.Random(5)
+    now = timezone.now()
+    with transaction.atomic():
+        people = Person.objects.bulk_create(
+            Person(slug=f"person-{i}", name=f"{rng.choice(FIRST)} {rng.choice(LAST)} {i}")
+            for i in range(PEOPLE)
+        )
+        PersonAlias.objects.bulk_create(
+            PersonAlias(person=p, name=p.name.upper(), kind="spelling") for p in people
+        )
+        Role.objects.bulk_create(
+            Role(person=p, title="Envoy", organisation="Delegation", start_date=day(rng, 900))
+            for p in people
+        )
+        meetings = Meeting.objects.bulk_create(
+            Meeting(
+                slug=f"meeting-{i}",
+                title=f"Round {i} of the {rng.choice(WORDS)} talks",
+                kind="negotiation_round",
+                start_date=day(rng, 700),
+                place=rng.choice(["Geneva", "Miami", "Istanbul", "Riyadh", "Abu Dhabi"]),
+            )
+            for i in range(MEETINGS)
+        )
+        Participant.objects.bulk_create(
+            Participant(meeting=m, person=p, side=rng.choice(["Ukraine", "United States"]))
+            for m in meetings
+            for p in rng.sample(people, 4)
+        )
+        sources = Source.objects.bulk_create(
+            Source(
+                slug=f"source-{i}",
+                kind=rng.choice(["news_article", "official_statement", "interview"]),
+                title=f"Report {i} on the {rng.choice(COMMON)} and {rng.choice(WORDS)}",
+                outlet=rng.choice(["Reuters", "AP", "Suspilne", "Interfax", ""]),
+                published_on=day(rng, 700),
+            )
+            for i in range(SOURCES)
+        )
+        # Later sources relay earlier ones: chains of a few steps back to an origin.
+        SourceBasis.objects.bulk_create(
+            SourceBasis(source=sources[i], basis=sources[rng.randrange(i)], note="Relays it")
+            for i in range(SOURCES // 2, SOURCES)
+        )
+        claims = []
+        for i in range(CLAIMS):
+            published_at = now - datetime.timedelta(minutes=i * 7)
+            by_person = rng.random() < 0.6
+            claims.append(
+                Claim(
+                    slug=f"claim-{i}",
+                    text=sentence(rng),
+                    claimant=rng.choice(people) if by_person else None,
+                    claimant_label="" if by_person else "Sources within the delegation",
+                    meeting=rng.choice(meetings),
+                    status="published",
+                    verdict=rng.choice(["accurate", "misleading", "false", "unverifiable"]),
+                    verdict_rationale=f"The {rng.choice(COMMON)} record shows "
+                    + " ".join(rng.choice(WORDS) for _ in range(12)),
+                    published_at=published_at,
+                    created_at=published_at,
+                    updated_at=published_at,
+                )
+            )
+        claims = Claim.objects.bulk_create(claims, batch_size=5_000)
+        Citation.objects.bulk_create(
+            (
+                Citation(claim=c, source=s, quote=c.text, location="paragraph 2")
+                for c in claims
+                for s in rng.sample(sources, CITATIONS_PER_CLAIM)
+            ),
+            batch_size=10_000,
+        )
+        ClaimSubject.objects.bulk_create(
+            (
+                ClaimSubject(claim=c, person=p)
+                for c in claims
+                for p in rng.sample(people, SUBJECTS_PER_CLAIM)
+            ),
+            batch_size=10_000,
+        )
+        pairs = {tuple(sorted(rng.sample(range(CLAIMS), 2))) for _ in range(CONTRADICTIONS)}
+        Contradiction.objects.bulk_create(
+            Contradiction(
+                claim_a=claims[a],
+                claim_b=claims[b],
+                kind="role",
+                status="confirmed",
+                note="They cannot both be true.",
+            )
+            for a, b in pairs
+        )
+        history = Claim.history.model
+        rows = [history_row(history, c, c.published_at, "+", "Imported") for c in claims]
+        for c in rng.sample(claims, int(CLAIMS * CORRECTED_SHARE)):
+            corrected = Claim(**{f.attname: getattr(c, f.attname) for f in Claim._meta.fields})
+            corrected.text = f"{c.text} (corrected)"
+            rows.append(history_row(history, corrected, now, "~", "Corrected the wording"))
+        history.objects.bulk_create(rows, batch_size=10_000)
+        Edition.advance()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    print(f"  built in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+FIRST = [
+    "Olena",
+    "Marco",
+    "Steve",
+    "Yuri",
+    "Rustem",
+    "Andriy",
+    "Olga",
+    "Kirill",
+    "Jared",
+    "Volodymyr",
+    "Anna",
+    "Pavel",
+]
+LAST = [
+    "Kovalenko",
+    "Rubio",
+    "Witkoff",
+    "Ushakov",
+    "Umerov",
+    "Hnatov",
+    "Dmitriev",
+    "Sybiha",
+    "Yermak",
+    "Lavrov",
+]
+
+
+def day(rng, spread):
+    return datetime.date(2024, 1, 1) + datetime.timedelta(days=rng.randrange(spread))
+
+
+def sentence(rng):
+    a, b, c, d, e = (rng.choice(WORDS) for _ in range(5))
+    subject = rng.choice(["The minister", "The envoy", "A spokesperson", "The president"])
+    common = rng.choice(COMMON)
+    verb = rng.choice(VERBS)
+    return SENTENCE.format(subject=subject, common=common, a=a, b=b, verb=verb, c=c, d=d, e=e)
+
+
+def history_row(history, claim, when, kind, reason):
+    values = {f.attname: getattr(claim, f.attname) for f in history.tracked_fields}
+    return history(**values, history_date=when, history_type=kind, history_change_reason=reason)
+
+
+def bench_addresses():
+    from talks.models import Claim
+
+    rng = random.Random(7)
+    slugs = list(Claim.objects.published().values_list("slug", flat=True))
+    rng.shuffle(slugs)
+    warm, cold = slugs[:WARM_SET], slugs[WARM_SET:]
+    return {
+        "trivial": ["/healthz"],
+        "claim, warm": [f"/claims/{s}/" for s in warm],
+        "claim, cold": [f"/claims/{s}/" for s in cold],
+        "list, warm": [f"/claims/?page={n}" for n in range(1, 21)],
+        "list, cold": [f"/claims/?seen={n}" for n in range(200_000)],
+        "search, warm": [f"/claims/?q={w}" for w in [*COMMON, *WORDS[:33]]],
+        "search, cold": search_addresses(rng),
+    }
+
+
+def search_addresses(rng):
+    """Searches never made before: one rare word, two of them, or a common word and a rare."""
+    searches = set()
+    while len(searches) < 20_000:
+        rare, other = rng.choice(WORDS), rng.choice(WORDS)
+        searches.add(rng.choice([rare, f"{rare}+{other}", f"{rng.choice(COMMON)}+{rare}"]))
+    searches = sorted(searches)
+    rng.shuffle(searches)
+    return [f"/claims/?q={q}" for q in searches]
+
+
+# --- Serving and loading ------------------------------------------------------------------
+
+
+def serve(workers):
+    env = {
+        **os.environ,
+        "DEBUG": "",
+        "SECRET_KEY": "bench-only",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "DATABASE_POOL_MIN": "2",
+        "DATABASE_POOL_MAX": "4",
+    }
+    manage("collectstatic", "--noinput", "-v", "0", env=env)
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    sys.exit("gunicorn did not start")
+
+
+LUA = """
+local paths = {}
+for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
+local i = 0
+request = function()
+  i = i + 1
+  if i > #paths then i = 1 end
+  return wrk.format("GET", paths[i])
+end
+"""
+
+
+def run_all(addresses, seconds, connections):
+    from talks.models.editions import Edition
+
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="fd_public_bench_") as tmp:
+        script = Path(tmp) / "paths.lua"
+        script.write_text(LUA)
+        Edition.advance()  # nothing is cached from an earlier run
+        for name, paths in addresses.items():
+            listing = Path(tmp) / "paths.txt"
+            if "warm" in name:
+                warm_up(script, listing, paths, connections)
+            listing.write_text("\n".join(paths) + "\n")
+            results[name] = wrk(script, listing, seconds, connections)
+            print(f"  {name:14} {results[name]['rps']:8.0f} req/s", flush=True)
+    return results
+
+
+def warm_up(script, listing, paths, connections):
+    """Load these pages until every server process has cached them: until the throughput
+    stops rising from one short run to the next."""
+    listing.write_text("".join(f"{path}\n" * WARM_UP_REPEATS for path in paths))
+    previous = 0
+    for _ in range(WARM_UP_RUNS):
+        rate = wrk(script, listing, 4, connections)["rps"]
+        if rate < previous * 1.1:
+            return
+        previous = rate
+
+
+def wrk(script, listing, seconds, connections):
+    out = subprocess.run(
+        [
+            "wrk",
+            "--latency",
+            "-t1",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{PORT}",
+        ],
+        env={**os.environ, "BENCH_PATHS": str(listing)},
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    if "Non-2xx" in out:
+        sys.exit(f"Some requests failed:\n{out}")
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": latency(out, "50"),
+        "p99": latency(out, "99"),
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+    }
+
+
+def latency(out, percent):
+    value, unit = re.search(rf"^\s*{percent}%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
+
+
+def report(results, args):
+    trivial = results["trivial"]["rps"]
+    print(
+        f"\nPublic pages at {CLAIMS:,} published claims, PostgreSQL, gunicorn "
+        f"({args.workers} sync workers), wrk 1 thread / {args.connections} connections / "
+        f"{args.seconds} s per run, {os.cpu_count()} CPU cores shared with the load generator\n"
+    )
+    print(f"{'page':16}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'requests':>10}  vs trivial")
+    for name, result in results.items():
+        ratio = result["rps"] / trivial
+        print(
+            f"{name:16}{result['rps']:9.0f}{result['p50']:9.1f}{result['p99']:9.1f}"
+            f"{result['requests']:10}  {ratio:.2f}"
+        )
+    warm = results["claim, warm"]["rps"] / trivial
+    cold = results["claim, cold"]["rps"] / trivial
+    slowest = max(result["p99"] for result in results.values())
+    print(
+        f"\nGoals: claim page warm >= 0.50 of trivial: {warm:.2f} {verdict(warm >= 0.5)}; "
+        f"cold >= 0.25: {cold:.2f} {verdict(cold >= 0.25)}; "
+        f"every p99 < 100 ms: {slowest:.1f} ms {verdict(slowest < 100)}"
+    )
+
+
+def verdict(met):
+    return "MET" if met else "NOT MET"
+
+
+if __name__ == "__main__":
+    main()

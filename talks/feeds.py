@@ -1,0 +1,72 @@
+"""The Atom feed of claims as they are published and as they are corrected."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+
+from .models import Claim
+
+FEED_LENGTH = 50
+
+
+def recently_published_or_corrected(limit=FEED_LENGTH):
+    """The published claims with the newest publication or correction, newest first.
+
+    Each carries ``updated_at`` (its publication or last correction) and ``correction`` (the
+    last correction's history row, or None). Only history since the ``limit``-th newest
+    publication can reach the list, so only the claims changed since then are looked at.
+    """
+    published = Claim.objects.published().select_related("claimant")
+    claims = {claim.pk: claim for claim in published.newest_first()[:limit]}
+    since = min((c.published_at for c in claims.values()), default=None)
+    history = Claim.history.all()
+    if since and len(claims) == limit:
+        history = history.filter(id__in=Claim.history.filter(history_date__gte=since).values("id"))
+    else:
+        since = None
+    corrections = {}
+    for row in history.corrections():
+        if since is None or row.history_date >= since:
+            corrections[row.id] = row  # oldest first: the last one stays
+    newest = sorted(corrections.values(), key=lambda row: row.history_date, reverse=True)
+    missing = {row.id for row in newest[:limit]} - set(claims)
+    claims.update((c.pk, c) for c in published.filter(pk__in=missing))
+    for claim in claims.values():
+        claim.correction = corrections.get(claim.pk)
+        claim.updated_at = claim.published_at
+        if claim.correction:
+            claim.updated_at = max(claim.updated_at, claim.correction.history_date)
+    return sorted(claims.values(), key=lambda c: c.updated_at, reverse=True)[:limit]
+
+
+class ClaimFeed(Feed):
+    feed_type = Atom1Feed
+    link = reverse_lazy("public:claims")
+    subtitle = "Claims as the desk publishes its verdicts on them, and as it corrects them."
+
+    def title(self):
+        return f"{settings.FACTDESK_PUBLISHER_NAME}: published and corrected claims"
+
+    def author_name(self):
+        return settings.FACTDESK_PUBLISHER_NAME
+
+    def items(self):
+        return recently_published_or_corrected()
+
+    def item_title(self, claim):
+        prefix = "Corrected: " if claim.correction else ""
+        return f"{prefix}{claim.get_verdict_display()}: {claim.text}"
+
+    def item_description(self, claim):
+        lines = [f"{claim.claimant_name}: “{claim.text}”" if claim.claimant_name else claim.text]
+        lines.append(f"Verdict: {claim.get_verdict_display()}. {claim.verdict_rationale}")
+        if claim.correction:
+            lines.append(f"Correction: {claim.correction.history_change_reason}")
+        return "\n\n".join(lines)
+
+    def item_pubdate(self, claim):
+        return claim.published_at
+
+    def item_updateddate(self, claim):
+        return claim.updated_at

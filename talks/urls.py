@@ -1,0 +1,37 @@
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import path
+from django.views.generic import RedirectView
+
+from . import views
+from .feeds import ClaimFeed
+from .public_pages import public_page
+from .sitemaps import SITEMAPS
+
+app_name = "public"
+
+urlpatterns = [
+    path(
+        "",
+        RedirectView.as_view(pattern_name="public:claims", http_method_names=["get", "head"]),
+    ),
+    path("claims/", views.claim_list, name="claims"),
+    path("feed/", public_page(ClaimFeed()), name="feed"),
+    path("claims/<slug:slug>/", views.claim_detail, name="claim"),
+    path("people/<slug:slug>/", views.person_detail, name="person"),
+    path("meetings/<slug:slug>/", views.meeting_detail, name="meeting"),
+    path("sources/<slug:slug>/", views.source_detail, name="source"),
+    path(
+        "sitemap.xml",
+        public_page(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "public:sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        public_page(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -1,0 +1,180 @@
+"""The public pages: published claims with their provenance, and who and what they concern.
+
+Read-only. Each view asks the models' queryset methods for what it shows, in a fixed number
+of queries whatever hangs off the page, and ``public_page`` adds the caching and the rules
+every public page shares. Nothing unpublished is reachable: a draft, a claim in review or a
+retracted claim is not found, and the people, meetings and sources only a published claim
+reaches have pages at all.
+"""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.views.decorators.http import require_safe
+
+from sources.models import Source, SourceBasis
+from sources.provenance import ProvenanceMap
+
+from .claim_review import claim_review, json_ld_script
+from .forms import ClaimFilterForm
+from .models import Claim, Contradiction, Meeting, Person, Role
+from .public_pages import public_page
+
+CLAIMS_PER_PAGE = 20
+# The list pages through the newest this many matches: counting every match of a common word
+# at scale costs more than the page itself; dates, people and meetings narrow to older ones.
+CLAIMS_LISTED = 1_000
+CLAIMS_ON_A_PAGE_ABOUT = 50  # a person's, meeting's or source's page; the list has them all
+
+
+@public_page
+def claim_list(request):
+    form = ClaimFilterForm(request.GET)
+    paginator = CappedPaginator(form.claims(), CLAIMS_PER_PAGE, cap=CLAIMS_LISTED)
+    context = {
+        "form": form,
+        "page": paginator.get_page(request.GET.get("page")),
+        "people": form.fields["person"].queryset.values_list("slug", "name"),
+        "meetings": form.fields["meeting"].queryset.values_list("slug", "title"),
+        "chosen": {name: form[name].value() or "" for name in ("verdict", "person", "meeting")},
+    }
+    return TemplateResponse(
+        request, "talks/claim_list.html", context, status=200 if form.is_valid() else 400
+    )
+
+
+@public_page
+def claim_detail(request, slug):
+    claim = get_object_or_404(Claim.objects.published().with_provenance(), slug=slug)
+    contradictions = (
+        Contradiction.objects.public().involving(claim).select_related("claim_a", "claim_b")
+    )
+    corrections = list(claim.history.corrections())
+    for change in corrections:
+        change.verdict_before = Claim.Verdict(change.previous_verdict).label
+    url = request.build_absolute_uri(claim.get_absolute_url())
+    review = claim_review(
+        claim,
+        url=url,
+        publisher=publishing_organisation(request),
+        source_url=lambda source: (
+            source.web_url
+            or request.build_absolute_uri(reverse("public:source", args=[source.slug]))
+        ),
+    )
+    context = {
+        "claim": claim,
+        "canonical_url": url,
+        "provenance": claim.provenance(),
+        "contradictions": [
+            {"record": c, "other": c.other_claim(claim), "holds": c.prevailing_claim_id}
+            for c in contradictions
+        ],
+        "corrections": corrections,
+        "updated_at": corrections[-1].history_date if corrections else None,
+        "claim_review": json_ld_script(review),
+    }
+    return TemplateResponse(request, "talks/claim_detail.html", context)
+
+
+@public_page
+def person_detail(request, slug):
+    people = Person.objects.public().prefetch_related(
+        "aliases", Prefetch("roles", Role.objects.select_related("on_behalf_of"))
+    )
+    person = get_object_or_404(people, slug=slug)
+    published = Claim.objects.published().select_related("claimant", "meeting").newest_first()
+    context = {
+        "person": person,
+        "participations": person.participations.filter(meeting__in=Meeting.objects.public())
+        .select_related("meeting")
+        .order_by("-meeting__start_date"),
+        "claims_made": first_few(published.filter(claimant=person)),
+        "claims_about": first_few(published.about(person)),
+    }
+    return TemplateResponse(request, "talks/person_detail.html", context)
+
+
+@public_page
+def meeting_detail(request, slug):
+    meeting = get_object_or_404(Meeting.objects.public(), slug=slug)
+    claims = Claim.objects.published().filter(meeting=meeting).select_related("claimant")
+    context = {
+        "meeting": meeting,
+        "participants": meeting.participants.select_related("person").order_by(
+            "side", "person__name"
+        ),
+        "claims": first_few(claims.newest_first()),
+    }
+    return TemplateResponse(request, "talks/meeting_detail.html", context)
+
+
+@public_page
+def source_detail(request, slug):
+    source = get_object_or_404(Source, slug=slug)
+    claims = Claim.objects.published().resting_on(source).select_related("claimant")
+    claims = first_few(claims.newest_first())
+    if not claims["shown"]:  # only a published claim puts a source on the public record
+        raise Http404("No published claim rests on this source.")
+    context = {
+        "source": source,
+        "provenance": ProvenanceMap(SourceBasis.objects.upstream_of([source.pk])).tree(source),
+        "claims": claims,
+    }
+    return TemplateResponse(request, "talks/source_detail.html", context)
+
+
+@require_safe
+def healthz(request):
+    """For load balancers and the benchmark's baseline: the app answers, and nothing else."""
+    response = HttpResponse("ok\n", content_type="text/plain")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@public_page
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("public:sitemap"))
+    return HttpResponse(
+        f"User-agent: *\nDisallow: /admin/\nSitemap: {sitemap}\n", content_type="text/plain"
+    )
+
+
+class CappedPaginator(Paginator):
+    """Counts no further than ``cap``: ``capped`` says whether more match."""
+
+    def __init__(self, object_list, per_page, *, cap):
+        super().__init__(object_list, per_page)
+        self.cap = cap
+
+    @cached_property
+    def matches(self):
+        # Unordered, so that PostgreSQL may count from the search index and stop at the cap.
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    @cached_property
+    def count(self):
+        return min(self.matches, self.cap)
+
+    @property
+    def capped(self):
+        return self.matches > self.cap
+
+
+def first_few(claims):
+    """The newest claims for a page about someone or something, and whether there are more."""
+    found = list(claims[: CLAIMS_ON_A_PAGE_ABOUT + 1])
+    return {"shown": found[:CLAIMS_ON_A_PAGE_ABOUT], "more": len(found) > CLAIMS_ON_A_PAGE_ABOUT}
+
+
+def publishing_organisation(request):
+    """The organisation that publishes the desk's work, as settings name it."""
+    return {
+        "name": settings.FACTDESK_PUBLISHER_NAME,
+        "url": settings.FACTDESK_PUBLISHER_URL or request.build_absolute_uri("/"),
+    }

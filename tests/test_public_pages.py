@@ -1,0 +1,343 @@
+"""The public pages read well for the seed: claims, provenance, people, meetings, sources,
+search, the corrections log, ClaimReview, the feed and the sitemap."""
+
+import json
+import re
+from html.parser import HTMLParser
+from io import StringIO
+from xml.etree import ElementTree
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
+
+from talks.models import Claim
+
+from .conftest import SEED_FIXTURE
+
+pytestmark = pytest.mark.django_db
+
+PUBLISHED_IN_SEED = 18
+IN_REVIEW = "follow-up-with-bidens-negotiators"
+
+
+@pytest.fixture
+def seed():
+    call_command("import_fixtures", str(SEED_FIXTURE), stdout=StringIO())
+
+
+def text_of(response):
+    """The page as a reader sees it: text without tags, whitespace collapsed."""
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    html = re.sub(r"</?(a|strong|em|span|time|q|cite)\b[^>]*>", "", html)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).replace("&amp;", "&").split())
+
+
+class Links(HTMLParser):
+    def __init__(self, html):
+        super().__init__()
+        self.hrefs = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.hrefs.append(dict(attrs).get("href"))
+
+
+def links(response):
+    return Links(response.content.decode()).hrefs
+
+
+def claim_review(response):
+    found = re.findall(
+        r'<script type="application/ld\+json">(.*?)</script>', response.content.decode(), re.S
+    )
+    assert len(found) == 1
+    return json.loads(found[0])
+
+
+# --- The list, search and filters --------------------------------------------------------------
+
+
+def test_list_shows_every_published_claim_of_the_seed_newest_first_and_nothing_else(seed, client):
+    response = client.get("/claims/")
+    assert response.status_code == 200
+    claims = [href for href in links(response) if re.fullmatch(r"/claims/[\w-]+/", href)]
+    published = Claim.objects.published().newest_first()
+    assert claims == [claim.get_absolute_url() for claim in published]
+    assert len(claims) == PUBLISHED_IN_SEED
+    assert f"/claims/{IN_REVIEW}/" not in claims
+    assert "18 published claims, newest first" in text_of(response)
+
+
+def test_search_finds_the_claims_that_name_a_word_and_says_when_nothing_matches(seed, client):
+    found = links(client.get("/claims/", {"q": "Umerov"}))
+    assert "/claims/ukrainian-delegation-led-by-umerov/" in found
+    assert "/claims/umerov-clear-directives-from-president/" in found
+    assert "/claims/rubio-task-beyond-ending-war/" not in found
+    assert "No published claim matches." in text_of(client.get("/claims/", {"q": "zeppelin"}))
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"verdict": "unverifiable"}, 4),
+        ({"person": "marco-rubio"}, 2),
+        ({"meeting": "moscow-putin-witkoff-2025-12-02"}, 5),
+        ({"published_from": "2025-12-05", "published_to": "2025-12-05"}, PUBLISHED_IN_SEED),
+        ({"published_from": "2025-12-06"}, 0),
+        ({"q": "Rubio", "verdict": "mostly_accurate"}, 3),
+    ],
+)
+def test_filters_narrow_the_list(seed, client, filters, expected):
+    response = client.get("/claims/", filters)
+    assert response.status_code == 200
+    shown = [href for href in links(response) if re.fullmatch(r"/claims/[\w-]+/", href)]
+    assert len(shown) == expected
+
+
+def test_a_filter_that_does_not_fit_says_which_and_why(seed, client):
+    response = client.get("/claims/", {"person": "nobody", "published_from": "5 December"})
+    assert response.status_code == 400
+    page = text_of(response)
+    assert "Person: No person with published claims has that name." in page
+    assert "Published from: Enter a valid date." in page
+
+
+def test_the_person_filter_offers_only_people_a_published_claim_reaches(seed, client):
+    html = client.get("/claims/").content.decode()
+    assert '<option value="marco-rubio">Marco Rubio</option>' in html
+    # Joe Biden is named only by the claim in review.
+    assert "joe-biden" not in html
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
+def test_search_on_postgresql_uses_the_full_text_index(seed):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = Claim.objects.search("delegation").explain()
+    assert "talks_claim_search" in plan
+
+
+# --- The claim page ---------------------------------------------------------------------------
+
+
+def test_claim_page_shows_the_claim_who_made_it_the_verdict_and_why(seed, client):
+    response = client.get("/claims/umerov-clear-directives-from-president/")
+    page = text_of(response)
+    claim = Claim.objects.get(slug="umerov-clear-directives-from-president")
+    assert claim.text in page
+    assert "Our verdict Unverifiable" in page
+    assert claim.verdict_rationale in page
+    assert "Fact check · published 5 December 2025" in page
+    assert "/people/rustem-umerov/" in links(response)
+    assert "U.S.–Ukrainian meeting in Miami, 30 November 2025, Miami, Florida, United States" in (
+        page
+    )
+    assert "No corrections since it was published on 5 December 2025." in page
+
+
+def test_claim_page_follows_each_source_back_to_the_origin_with_its_exact_quote(seed, client):
+    response = client.get("/claims/miami-talks-concluded/")
+    page = text_of(response)
+    chain = list(dict.fromkeys(href for href in links(response) if href.startswith("/sources/")))
+    assert chain == [
+        "/sources/article-2025-12-05-miami-talks/",
+        "/sources/suspilne-report-miami-talks-concluded/",
+        "/sources/ukrainian-delegation-sources-miami-talks/",
+    ]
+    assert "Relays Suspilne’s report that the Miami meeting has concluded" in page
+    assert "Suspilne’s report rests on sources within the Ukrainian delegation." in page
+    for citation in Claim.objects.get(slug="miami-talks-concluded").citations.all():
+        assert citation.quote in page
+    assert page.count("This is where the claim starts") == 1
+    # The article rests on six more sources that have nothing to do with this claim.
+    assert "It rests on 6 more sources" in page
+
+
+def test_source_page_shows_everything_it_rests_on_and_the_claims_resting_on_it(seed, client):
+    article = client.get("/sources/article-2025-12-05-miami-talks/")
+    bases = [href for href in links(article) if href.startswith("/sources/")]
+    assert len(set(bases)) == 8  # seven bases, and the briefing behind Suspilne
+    assert "/claims/miami-talks-concluded/" in links(article)
+    assert f"/claims/{IN_REVIEW}/" not in links(article)
+
+    briefing = client.get("/sources/ukrainian-delegation-sources-miami-talks/")
+    assert "this source is the origin of what it says" in text_of(briefing)
+    # Claims citing a source that relays the briefing rest on the briefing too.
+    assert "/claims/ukrainian-side-umerov-hnatov/" in links(briefing)
+
+
+def test_person_page_shows_who_they_are_their_roles_meetings_and_claims(seed, client):
+    response = client.get("/people/rustem-umerov/")
+    page = text_of(response)
+    assert "Rustem Umerov" in page
+    assert "Secretary of the National Security and Defense Council of Ukraine" in page
+    assert "Умєров" in page
+    assert "/meetings/miami-talks-2025-11-30/" in links(response)
+    assert "/claims/umerov-clear-directives-from-president/" in links(response)  # made
+    assert "/claims/ukrainian-delegation-led-by-umerov/" in links(response)  # about
+
+
+def test_meeting_page_shows_date_place_participants_and_claims(seed, client):
+    response = client.get("/meetings/miami-talks-2025-11-30/")
+    page = text_of(response)
+    assert "30 November 2025 · Miami, Florida, United States" in page
+    assert "/people/rustem-umerov/" in links(response)
+    assert "/claims/miami-talks-concluded/" in links(response)
+
+    planned = text_of(client.get("/meetings/follow-up-talks-2025-12-04/"))
+    assert "Planned" in planned
+    assert "Around 4 December 2025" in planned
+
+
+# --- Corrections -------------------------------------------------------------------------------
+
+
+def test_corrections_log_lists_each_change_of_text_or_verdict_with_date_and_reason(seed, client):
+    claim = Claim.objects.get(slug="moscow-meeting-nearly-five-hours")
+    original = claim.text
+    claim.verdict_rationale += " Checked again."
+    claim._change_reason = "Rationale polished"
+    claim.save()
+    claim.text = "The Putin–Witkoff meeting in Moscow lasted about five hours."
+    claim._change_reason = "The article says nearly five hours, not over five"
+    claim.save()
+    claim.verdict = Claim.Verdict.MOSTLY_ACCURATE
+    claim._change_reason = "Only one source gives the duration"
+    claim.save()
+
+    page = text_of(client.get(claim.get_absolute_url()))
+    log = page[page.index("Corrections") :]
+    assert "The article says nearly five hours, not over five" in log
+    assert f"The claim read: {original}" in log
+    assert "Only one source gives the duration" in log
+    assert "The verdict was Accurate, now Mostly accurate." in log
+    assert "Rationale polished" not in log
+    assert "Fact check · published 5 December 2025 · corrected" in page
+
+
+def test_changes_before_publication_are_not_corrections(client):
+    claim = Claim.objects.create(text="A first wording.", status=Claim.Status.DRAFT)
+    claim.text = "A better wording."
+    claim.save()
+    claim.status, claim.verdict = Claim.Status.PUBLISHED, Claim.Verdict.FALSE
+    claim.save()
+    assert list(claim.history.corrections()) == []
+    assert "No corrections since" in text_of(client.get(claim.get_absolute_url()))
+
+
+# --- ClaimReview -------------------------------------------------------------------------------
+
+
+@override_settings(
+    FACTDESK_PUBLISHER_NAME="Kyiv Fact Desk", FACTDESK_PUBLISHER_URL="https://facts.example.org/"
+)
+def test_claim_review_carries_every_property_google_asks_for(seed, client):
+    claim = Claim.objects.get(slug="zelenskyy-peace-plan-20-points")
+    review = claim_review(client.get(claim.get_absolute_url()))
+    base = "http://testserver"
+    article = {
+        "@type": "CreativeWork",
+        "headline": claim.citations.get(source__slug="article-2025-12-05-miami-talks").source.title,
+        "url": f"{base}/sources/article-2025-12-05-miami-talks/",
+        "datePublished": "2025-12-05",
+    }
+    announcement = {
+        "@type": "CreativeWork",
+        "headline": "Announcement by Volodymyr Zelenskyy in Ireland on the 20-point peace plan",
+        "url": f"{base}/sources/zelenskyy-announcement-ireland-2025-12-02/",
+        "datePublished": "2025-12-02",
+        "author": {"@type": "Person", "name": "Volodymyr Zelenskyy"},
+    }
+    assert review == {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": f"{base}/claims/zelenskyy-peace-plan-20-points/",
+        "claimReviewed": "The peace plan now contains 20 points.",
+        "datePublished": "2025-12-05",
+        "author": {
+            "@type": "Organization",
+            "name": "Kyiv Fact Desk",
+            "url": "https://facts.example.org/",
+        },
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": 5,
+            "bestRating": 5,
+            "worstRating": 1,
+            "alternateName": "Accurate",
+        },
+        "itemReviewed": {
+            "@type": "Claim",
+            "author": {
+                "@type": "Person",
+                "name": "Volodymyr Zelenskyy",
+                "sameAs": "https://www.wikidata.org/wiki/Q3874799",
+            },
+            "datePublished": "2025-12-02",
+            "appearance": [announcement, article],
+            "firstAppearance": announcement,
+        },
+    }
+
+
+def test_claim_review_of_an_unattributed_unverifiable_claim(seed, client):
+    claim = Claim.objects.get(slug="headline-20-point-plan-discussed-in-miami")
+    review = claim_review(client.get(claim.get_absolute_url()))
+    assert review["reviewRating"] == {"@type": "Rating", "alternateName": "Unverifiable"}
+    item = review["itemReviewed"]
+    assert item["author"] == {"@type": "Organization", "name": "The article’s headline"}
+    assert item["datePublished"] == "2025-12-05"
+    assert review["author"]["url"] == "http://testserver/"
+
+
+def test_claim_review_links_a_source_to_its_own_address_when_the_desk_has_one(seed, client):
+    claim = Claim.objects.get(slug="moscow-meeting-nearly-five-hours")
+    source = claim.citations.get().source
+    source.url = "https://example.org/news/miami-talks?utm_source=x"
+    source.save()
+    review = claim_review(client.get(claim.get_absolute_url()))
+    assert review["itemReviewed"]["appearance"][0]["url"] == "https://example.org/news/miami-talks"
+
+
+# --- Feed, sitemap, robots ---------------------------------------------------------------------
+
+
+def test_feed_lists_published_claims_and_corrections_newest_first(seed, client):
+    corrected = Claim.objects.get(slug="rubio-task-beyond-ending-war")
+    corrected.text = "Washington’s task goes beyond ending the war."
+    corrected._change_reason = "Closer to Rubio’s words"
+    corrected.save()
+
+    response = client.get("/feed/")
+    assert response["Content-Type"].startswith("application/atom+xml")
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = ElementTree.fromstring(response.content).findall(f"{atom}entry")
+    assert len(entries) == PUBLISHED_IN_SEED
+    first = entries[0]
+    assert first.find(f"{atom}link").get("href").endswith(corrected.get_absolute_url())
+    assert first.find(f"{atom}title").text.startswith("Corrected: Unverifiable:")
+    assert "Closer to Rubio’s words" in first.find(f"{atom}summary").text
+    assert IN_REVIEW not in response.content.decode()
+
+
+def test_sitemap_lists_published_claims_and_the_people_and_meetings_they_reach(seed, client):
+    index = client.get("/sitemap.xml").content.decode()
+    for section in ("claims", "people", "meetings"):
+        assert f"/sitemap-{section}.xml" in index
+    latest = Claim.objects.published().latest("updated_at").updated_at
+    assert f"<lastmod>{latest.isoformat()}</lastmod>" in index
+    claims = client.get("/sitemap-claims.xml").content.decode()
+    assert claims.count("<url>") == PUBLISHED_IN_SEED
+    assert IN_REVIEW not in claims
+    people = client.get("/sitemap-people.xml").content.decode()
+    assert "/people/rustem-umerov/" in people
+    assert "/people/joe-biden/" not in people
+
+
+def test_robots_txt_points_to_the_sitemap_and_healthz_answers(client):
+    assert "Sitemap: http://testserver/sitemap.xml" in client.get("/robots.txt").content.decode()
+    assert client.get("/healthz").content == b"ok\n"

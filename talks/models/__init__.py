@@ -1,13 +1,15 @@
 from .claims import Citation, Claim, ClaimSubject
-from .contradictions import Contradiction
+from .contradictions import Contradiction, ContradictionSuggestion
 from .meetings import Meeting, MeetingCitation, Participant
 from .people import Person, PersonAlias, Role, RoleCitation
+from .statements import Statement
 
 __all__ = [
     "Citation",
     "Claim",
     "ClaimSubject",
     "Contradiction",
+    "ContradictionSuggestion",
     "Meeting",
     "MeetingCitation",
     "Participant",
@@ -15,4 +17,5 @@ __all__ = [
     "PersonAlias",
     "Role",
     "RoleCitation",
+    "Statement",
 ]

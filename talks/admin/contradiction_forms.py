@@ -95,7 +95,8 @@ class ResolveForm(ReasonForm):
 class ClaimForm(ChangeReasonForm):
     """The claim form; publishing over an unresolved contradiction needs a tick to confirm.
 
-    ``ClaimAdmin`` shows the tick box only while the claim has an unresolved contradiction.
+    ``ClaimAdmin`` shows the tick box only while the claim has an unresolved contradiction,
+    the only time it is asked for.
     """
 
     publish_despite_contradiction = forms.BooleanField(
@@ -112,8 +113,9 @@ class ClaimForm(ChangeReasonForm):
         )
         if (
             publishing
-            and "publish_despite_contradiction" in self.fields
             and not cleaned.get("publish_despite_contradiction")
+            and self.instance.pk is not None
+            and Contradiction.objects.involving(self.instance).unresolved().exists()
         ):
             self.add_error(
                 "publish_despite_contradiction",

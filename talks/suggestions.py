@@ -7,6 +7,7 @@ Storing the results, and keeping dismissed suggestions dismissed, is the job of
 ``talks.services.suggestions``.
 """
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -18,6 +19,10 @@ from .models.contradictions import SuggestionRule
 
 # How alike two claims' texts must be (pg_trgm similarity, 0 to 1) to count as one claim.
 NEAR_DUPLICATE_SIMILARITY = 0.6
+# Near-duplicate candidates share this many pairs of consecutive words found in no more
+# than RARE_PHRASE_CLAIMS claims (more common ones say nothing about two claims being one).
+SHARED_RARE_PHRASES = 2
+RARE_PHRASE_CLAIMS = 20
 
 
 @dataclass(frozen=True)
@@ -71,10 +76,31 @@ def _one_per_pair(found):
     return sorted(pairs, key=lambda candidate: candidate.key)
 
 
+def planned_for_a_batch(rule):
+    """Run a rule with PostgreSQL set for one large query, and return its candidates as a list.
+
+    JIT compilation off: the correlated look-ups look costly to the planner, so PostgreSQL
+    would compile them to machine code first, seconds of work that look-ups of a few index
+    probes each never repay. More memory for sorts and hashes, which would spill to disk.
+    """
+
+    @functools.wraps(rule)
+    def run(*args, **kwargs):
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL jit = off")
+                    cursor.execute("SET LOCAL work_mem = '64MB'")
+            return list(rule(*args, **kwargs))
+
+    return run
+
+
 def _day(date):
     return f"{date:%d %b %Y}"
 
 
+@planned_for_a_batch
 def role_conflicts():
     """A statement has someone act for X on a day when their roles, or X's, say otherwise."""
     rows = list(
@@ -122,6 +148,7 @@ def role_conflicts():
         yield Candidate(row["claim_id"], partner.claim_id, SuggestionRule.ROLE, " ".join(sentence))
 
 
+@planned_for_a_batch
 def meeting_conflicts():
     """Statements that give the same meeting different dates, places or participants."""
     dates = Statement.objects.meeting_dates_in_conflict().values(
@@ -161,35 +188,58 @@ def meeting_conflicts():
         )
 
 
+@planned_for_a_batch
 def near_duplicates_with_opposite_verdicts(similarity=NEAR_DUPLICATE_SIMILARITY):
     """Claims rated accurate whose near-twin in wording is rated false, or the reverse.
 
-    PostgreSQL only. For each claim rated accurate or mostly accurate, the trigram index on
-    the claims rated false or mostly false yields its most similar one, if any is at least
-    ``similarity`` alike: one index probe per claim.
+    PostgreSQL only. Comparing every upheld claim with every refuted one grows with the
+    square of the desk, and so does probing a trigram index, whose posting lists grow with
+    it. So candidates come from blocking: two claims are compared only if they share two
+    rare pairs of consecutive words (each found in at most ``RARE_PHRASE_CLAIMS`` claims),
+    which near-duplicates do and unrelated claims almost never do; each candidate is then
+    checked with pg_trgm's trigram similarity, and for each upheld claim the most similar
+    refuted one at or above ``similarity`` is kept. The work is linear in the number of
+    words. Missed: pairs alike only in common phrases (every other word respelled), and
+    claims of three words or fewer.
     """
     claims = Claim._meta.db_table
-    upheld, refuted = (", ".join(["%s"] * len(verdicts)) for verdicts in (UPHELD, REFUTED))
+    both = ", ".join(["%s"] * (len(UPHELD) + len(REFUTED)))
+    upheld = ", ".join(["%s"] * len(UPHELD))
     labels = dict(Verdict.choices)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(similarity)]
-        )
+    with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            SELECT upheld.id, upheld.verdict, twin.id, twin.verdict, twin.similarity
-            FROM {claims} upheld
-            CROSS JOIN LATERAL (
-                SELECT refuted.id, refuted.verdict,
-                       similarity(refuted.text, upheld.text) AS similarity
-                FROM {claims} refuted
-                WHERE refuted.verdict IN ({refuted}) AND refuted.text %% upheld.text
-                ORDER BY similarity DESC, refuted.id
-                LIMIT 1
-            ) twin
-            WHERE upheld.verdict IN ({upheld})
+            WITH texts AS MATERIALIZED (
+                SELECT id, verdict IN ({upheld}) AS upheld,
+                       regexp_split_to_array(lower(text), '[^[:alnum:]]+') AS words
+                FROM {claims} WHERE verdict IN ({both})
+            ),
+            phrases AS (
+                SELECT DISTINCT texts.id, texts.upheld,
+                       texts.words[i] || ' ' || texts.words[i + 1] AS phrase
+                FROM texts, generate_series(1, cardinality(texts.words) - 1) AS i
+                WHERE texts.words[i] <> '' AND texts.words[i + 1] <> ''
+            ),
+            rare AS (SELECT phrase FROM phrases GROUP BY phrase HAVING count(*) <= %s),
+            pairs AS (
+                SELECT kept.id AS upheld_id, refuted.id AS refuted_id
+                FROM phrases kept
+                JOIN rare USING (phrase)
+                JOIN phrases refuted USING (phrase)
+                WHERE kept.upheld AND NOT refuted.upheld
+                GROUP BY kept.id, refuted.id
+                HAVING count(*) >= %s
+            )
+            SELECT DISTINCT ON (pairs.upheld_id)
+                   pairs.upheld_id, kept.verdict, pairs.refuted_id, refuted.verdict,
+                   similarity(kept.text, refuted.text) AS alike
+            FROM pairs
+            JOIN {claims} kept ON kept.id = pairs.upheld_id
+            JOIN {claims} refuted ON refuted.id = pairs.refuted_id
+            WHERE similarity(kept.text, refuted.text) >= %s
+            ORDER BY pairs.upheld_id, alike DESC, pairs.refuted_id
             """,
-            [*REFUTED, *UPHELD],
+            [*UPHELD, *UPHELD, *REFUTED, RARE_PHRASE_CLAIMS, SHARED_RARE_PHRASES, similarity],
         )
         rows = cursor.fetchall()
     for claim, verdict, twin, twin_verdict, alike in rows:

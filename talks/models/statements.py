@@ -43,12 +43,13 @@ def shape_constraint(kinds, name, message, **filled):
 
 
 def _first_id(statements):
-    return Subquery(statements.order_by("claim_id", "pk").values("pk")[:1])
+    """The first of ``statements`` recorded; the indexes below end in ``id`` for this."""
+    return Subquery(statements.order_by("pk").values("pk")[:1])
 
 
 class StatementQuerySet(models.QuerySet):
     def acts_for_at_odds_with_roles(self):
-        """ "Acts on behalf of" statements that the recorded roles contradict.
+        """Statements that someone acts on someone's behalf which the recorded roles contradict.
 
         A statement "P acts for X on day d" is at odds with the record when no role of P held
         on d is on X's behalf, and either a role of P held on d is on someone else's behalf
@@ -65,6 +66,7 @@ class StatementQuerySet(models.QuerySet):
         )
         at_odds = (
             self.filter(kind=StatementKind.ACTS_FOR)
+            .order_by()
             .annotate(
                 backed=Exists(roles_on_the_day.filter(on_behalf_of=OuterRef("on_behalf_of"))),
                 principal_in_office=Exists(
@@ -93,8 +95,8 @@ class StatementQuerySet(models.QuerySet):
                 )
             )
         )
-        after = partners.filter(date__gte=OuterRef("date")).order_by("date", "claim_id")
-        before = partners.filter(date__lt=OuterRef("date")).order_by("-date", "claim_id")
+        after = partners.filter(date__gte=OuterRef("date")).order_by("date", "pk")
+        before = partners.filter(date__lt=OuterRef("date")).order_by("-date", "-pk")
         return at_odds.annotate(
             partner=Coalesce(Subquery(after.values("pk")[:1]), Subquery(before.values("pk")[:1]))
         ).filter(partner__isnull=False)
@@ -139,7 +141,7 @@ class StatementQuerySet(models.QuerySet):
         )
 
     def attendance_in_conflict(self):
-        """ "Attended" against "did not attend" for the same person and meeting."""
+        """Statements that a person did, or did not, attend a meeting, against the other kind."""
         same = Statement.objects.filter(
             kind__in=ATTENDANCE, meeting=OuterRef("meeting"), person=OuterRef("person")
         )
@@ -156,14 +158,15 @@ class StatementQuerySet(models.QuerySet):
     def _against_reference(self, kinds, reference, value):
         """Statements of ``kinds`` beside the one each is compared with, from another claim.
 
-        The reference for a meeting (and person) is the first statement, by claim, that
-        agrees with the meeting's own record, or else simply the first: so every statement
+        The reference for a meeting (and person) is the first statement recorded that agrees
+        with the meeting's own record, or else simply the first recorded: so every statement
         is compared with one other, and the work stays linear in the number of statements.
         """
         kinds = kinds if isinstance(kinds, list) else [kinds]
-        referenced = Statement.objects.filter(pk=OuterRef("reference"))
+        referenced = Statement.objects.filter(pk=OuterRef("reference")).order_by()
         return (
             self.filter(kind__in=kinds)
+            .order_by()
             .annotate(reference=reference)
             .annotate(
                 reference_claim=Subquery(referenced.values("claim_id")[:1]),
@@ -232,21 +235,18 @@ class Statement(TimestampedModel):
     class Meta:
         ordering = ["claim", "kind", "date", "pk"]
         indexes = [
+            # The suggestion rules' look-ups: each takes the first row in index order.
             models.Index(
-                fields=["person", "date"],
+                fields=["person", "date", "id"],
                 condition=Q(kind="acts_for"),
                 name="talks_statement_acts_for",
             ),
-            models.Index(fields=["meeting", "kind", "claim"], name="talks_statement_meeting"),
+            models.Index(fields=["meeting", "kind", "id"], name="talks_statement_meeting"),
+            models.Index(fields=["meeting", "kind", "date", "id"], name="talks_statement_mtg_date"),
             models.Index(
-                fields=["meeting", "kind", "date", "claim"], name="talks_statement_mtg_date"
+                fields=["meeting", "kind", "place", "id"], name="talks_statement_mtg_place"
             ),
-            models.Index(
-                fields=["meeting", "kind", "place", "claim"], name="talks_statement_mtg_place"
-            ),
-            models.Index(
-                fields=["meeting", "person", "kind", "claim"], name="talks_statement_attend"
-            ),
+            models.Index(fields=["meeting", "person", "kind", "id"], name="talks_statement_attend"),
         ]
         constraints = [
             choices_constraint("kind", StatementKind),

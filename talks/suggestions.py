@@ -71,7 +71,7 @@ def _one_per_pair(found):
         first = min(group, key=lambda candidate: (candidate.claim_a, candidate.claim_b))
         explanations = dict.fromkeys(candidate.explanation for candidate in group)
         pairs.append(
-            Candidate(first.claim_a, first.claim_b, first.rule, " ".join(sorted(explanations)))
+            Candidate(first.claim_a, first.claim_b, first.rule, "\n".join(sorted(explanations)))
         )
     return sorted(pairs, key=lambda candidate: candidate.key)
 

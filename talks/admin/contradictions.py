@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.defaultfilters import linebreaksbr
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -241,10 +242,11 @@ class ContradictionSuggestionAdmin(TrackedAdmin):
     Deleting is off too: a deleted dismissal would let the suggestion come back.
     """
 
-    list_display = ["claim_a", "claim_b", "rule", "explanation", "status", "decide"]
+    list_display = ["pair", "rule", "what_was_found", "status", "decide"]
+    list_display_links = ["pair"]
     list_filter = [SuggestionStatusFilter, "rule"]
     search_fields = ["claim_a__text", "claim_b__text", "explanation"]
-    list_select_related = ["claim_a__claimant", "claim_b__claimant"]
+    list_select_related = ["claim_a", "claim_b"]
     fields = ["claim_a", "claim_b", "rule", "explanation", "status", "decided_by", "decided_at"]
 
     def has_add_permission(self, request):
@@ -272,13 +274,24 @@ class ContradictionSuggestionAdmin(TrackedAdmin):
             ),
         ] + super().get_urls()
 
+    @admin.display(description="claims")
+    def pair(self, suggestion):
+        return format_html("{}<br>vs {}", suggestion.claim_a.slug, suggestion.claim_b.slug)
+
+    @admin.display(description="what the rule found")
+    def what_was_found(self, suggestion):
+        return format_html(
+            '<div style="min-width: 20em">{}</div>', linebreaksbr(suggestion.explanation)
+        )
+
     @admin.display(description="")
     def decide(self, suggestion):
         if suggestion.status != ContradictionSuggestion.Status.PENDING:
             return suggestion.decided_at and f"{suggestion.decided_at:%d %b %Y}"
         return format_html(
+            '<div style="white-space: nowrap">'
             '<button type="submit" class="button" formaction="{}">Flag</button> '
-            '<button type="submit" class="button" formaction="{}">Dismiss</button>',
+            '<button type="submit" class="button" formaction="{}">Dismiss</button></div>',
             reverse("admin:talks_contradictionsuggestion_flag", args=[suggestion.pk]),
             reverse("admin:talks_contradictionsuggestion_dismiss", args=[suggestion.pk]),
         )

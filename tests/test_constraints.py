@@ -19,6 +19,7 @@ from talks.models import (
     Claim,
     ClaimSubject,
     Contradiction,
+    ContradictionSuggestion,
     Meeting,
     MeetingCitation,
     Participant,
@@ -26,6 +27,7 @@ from talks.models import (
     PersonAlias,
     Role,
     RoleCitation,
+    Statement,
 )
 from talks.services.fixture_import import FIXTURE_MODELS
 
@@ -58,6 +60,18 @@ def unsaved(model):
         Citation: lambda: Citation(claim=make_claim(), source=make_source()),
         Contradiction: lambda: Contradiction(
             claim_a=make_claim(), claim_b=make_claim(), kind=Contradiction.Kind.DATE
+        ),
+        Statement: lambda: Statement(
+            claim=make_claim(),
+            kind=Statement.Kind.MEETING_PLACE,
+            meeting=make_meeting(),
+            place="Miami",
+        ),
+        ContradictionSuggestion: lambda: ContradictionSuggestion(
+            claim_a=make_claim(),
+            claim_b=make_claim(),
+            rule=ContradictionSuggestion.Rule.ROLE,
+            explanation="Acts for two presidents on the same day.",
         ),
     }
     return builders[model]()
@@ -103,6 +117,9 @@ CHOICE_FIELDS = [
     (Citation, "relation"),
     (Contradiction, "kind"),
     (Contradiction, "status"),
+    (Statement, "kind"),
+    (ContradictionSuggestion, "rule"),
+    (ContradictionSuggestion, "status"),
 ]
 
 
@@ -296,6 +313,63 @@ def resolved_without_prevailing_claim():
     )
 
 
+def statement(kind, **fields):
+    return Statement(claim=make_claim(), kind=kind, **fields)
+
+
+def acts_for_without_date():
+    return statement(Statement.Kind.ACTS_FOR, person=make_person(), on_behalf_of=make_person())
+
+
+def attendance_without_meeting():
+    return statement(Statement.Kind.ABSENT, person=make_person())
+
+
+def meeting_date_with_a_person():
+    return statement(
+        Statement.Kind.MEETING_DATE, meeting=make_meeting(), date=DAY, person=make_person()
+    )
+
+
+def meeting_place_left_blank():
+    return statement(Statement.Kind.MEETING_PLACE, meeting=make_meeting())
+
+
+def statement_acting_on_own_behalf():
+    person = make_person()
+    return statement(Statement.Kind.ACTS_FOR, person=person, on_behalf_of=person, date=DAY)
+
+
+def statement_made_twice_by_a_claim():
+    first = unsaved(Statement)
+    first.save()
+    return Statement(claim=first.claim, kind=first.kind, meeting=first.meeting, place="Miami")
+
+
+def suggestion_of_a_claim_against_itself():
+    claim = make_claim()
+    return ContradictionSuggestion(
+        claim_a=claim,
+        claim_b=claim,
+        rule=ContradictionSuggestion.Rule.NEAR_DUPLICATE,
+        explanation="Identical texts.",
+    )
+
+
+def suggestion_twice_in_reverse_order():
+    first = unsaved(ContradictionSuggestion)
+    first.save()
+    return ContradictionSuggestion(
+        claim_a=first.claim_b, claim_b=first.claim_a, rule=first.rule, explanation="Again."
+    )
+
+
+def suggestion_dismissed_without_a_time():
+    suggestion = unsaved(ContradictionSuggestion)
+    suggestion.status = ContradictionSuggestion.Status.DISMISSED
+    return suggestion
+
+
 class BadRow(NamedTuple):
     build: Callable[[], models.Model]  # makes what it needs, returns the bad row unsaved
     rule: str  # the constraint the database refuses it by
@@ -330,6 +404,25 @@ BAD_ROWS = [
            "__all__", "The claim that holds must be one of the two claims."),
     BadRow(resolved_without_prevailing_claim, "talks_contradiction_resolved_names_prevailing",
            "__all__", "A resolved contradiction names the claim that holds."),
+    BadRow(acts_for_without_date, "talks_statement_acts_for_shape", "__all__",
+           "“Acts on behalf of” names the person, whom they act for and the day, "
+           "and nothing else."),
+    BadRow(attendance_without_meeting, "talks_statement_attendance_shape", "__all__",
+           "Attendance names the person and the meeting, and nothing else."),
+    BadRow(meeting_date_with_a_person, "talks_statement_meeting_date_shape", "__all__",
+           "A meeting's date names the meeting and the day, and nothing else."),
+    BadRow(meeting_place_left_blank, "talks_statement_meeting_place_shape", "__all__",
+           "A meeting's place names the meeting and the place, and nothing else."),
+    BadRow(statement_acting_on_own_behalf, "talks_statement_not_on_own_behalf", "__all__",
+           "A person does not act on their own behalf."),
+    BadRow(statement_made_twice_by_a_claim, "talks_statement_unique", "__all__",
+           "The claim already makes this statement."),
+    BadRow(suggestion_of_a_claim_against_itself, "talks_suggestion_not_self", "__all__",
+           "A claim cannot contradict itself."),
+    BadRow(suggestion_twice_in_reverse_order, "talks_suggestion_unique_pair_rule", "__all__",
+           "This rule already suggested these two claims."),
+    BadRow(suggestion_dismissed_without_a_time, "talks_suggestion_decided_when", "__all__",
+           "A decided suggestion has a decision time; a pending one has none."),
 ]  # fmt: skip
 
 
@@ -443,6 +536,19 @@ def test_publishing_a_claim_with_a_verdict_stamps_the_time():
     claim = make_claim(status=Claim.Status.PUBLISHED, verdict=Claim.Verdict.MISLEADING)
 
     assert claim.published_at is not None
+
+
+@pytest.mark.django_db
+def test_a_statement_without_a_person_is_found_by_its_natural_key():
+    moscow = make_meeting(title="Moscow talks")
+    dated = Statement.objects.create(
+        claim=make_claim(), kind=Statement.Kind.MEETING_DATE, meeting=moscow, date=DAY
+    )
+
+    key = dated.natural_key()
+
+    assert key == (dated.claim.slug, "meeting_date", None, None, "moscow-talks", "2025-11-30", "")
+    assert Statement.objects.get_by_natural_key(*key) == dated
 
 
 # -- Finding people by any spelling ---------------------------------------------------------

@@ -13,11 +13,13 @@ from talks.models import (
     Citation,
     ClaimSubject,
     Contradiction,
+    ContradictionSuggestion,
     MeetingCitation,
     Participant,
     PersonAlias,
     Role,
     RoleCitation,
+    Statement,
 )
 from talks.services.fixture_import import FIXTURE_MODELS, import_fixtures
 
@@ -35,8 +37,9 @@ def make_desk(editor):
     """One or two of everything a fixture carries, linked as the desk links them.
 
     Returns the objects by model. It includes a role whose start is unknown, a role citation
-    resting on it, a resolved contradiction naming the editor who flagged it, and times
-    finer than a millisecond.
+    resting on it, a resolved contradiction naming the editor who flagged it, statements
+    with and without a person or a date, a dismissed suggestion, and times finer than a
+    millisecond.
     """
     agency = make_source(
         title="Agency report on the Miami talks",
@@ -116,6 +119,30 @@ def make_desk(editor):
         resolved_by=editor,
         resolved_at=timezone.now(),
     )
+    statements = [
+        Statement.objects.create(
+            claim=held,
+            kind=Statement.Kind.ACTS_FOR,
+            person=envoy,
+            on_behalf_of=president,
+            date=DAY,
+        ),
+        Statement.objects.create(
+            claim=held, kind=Statement.Kind.ATTENDED, person=envoy, meeting=meeting
+        ),
+        Statement.objects.create(
+            claim=failed, kind=Statement.Kind.MEETING_PLACE, meeting=meeting, place="Miami"
+        ),
+    ]
+    suggestion = ContradictionSuggestion.objects.create(
+        claim_a=failed,
+        claim_b=held,
+        rule=ContradictionSuggestion.Rule.MEETING_PLACE,
+        explanation="Places the talks in Miami; the other claim in Geneva.",
+        status=ContradictionSuggestion.Status.DISMISSED,
+        decided_by=editor,
+        decided_at=SUB_MILLISECOND,
+    )
     return {
         Source: [agency, article],
         SourceBasis: [basis],
@@ -127,6 +154,8 @@ def make_desk(editor):
         ClaimSubject: [subject],
         Citation: [citation],
         Contradiction: [contradiction],
+        Statement: statements,
+        ContradictionSuggestion: [suggestion],
         type(envoy): [envoy, president],
         type(meeting): [meeting],
         type(held): [held, failed],

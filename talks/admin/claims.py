@@ -1,9 +1,19 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from sources.history_admin import TrackedAdmin, TrackedInline
 
-from ..models import Citation, Claim, ClaimSubject, Contradiction
+from ..models import Citation, Claim, ClaimSubject, Contradiction, Statement
+from ..models.contradictions import ContradictionRefused
+from ..services.contradictions import check_can_flag, flag_contradiction
+from .contradiction_forms import ClaimForm, FlagAgainstClaimForm, FlagContradictionForm
+from .contradictions import claims_compared
 
 
 class CitationInline(TrackedInline):
@@ -19,6 +29,16 @@ class ClaimSubjectInline(TrackedInline):
     autocomplete_fields = ["person"]
 
 
+class StatementInline(TrackedInline):
+    model = Statement
+    fields = ["kind", "person", "on_behalf_of", "meeting", "date", "place"]
+    autocomplete_fields = ["person", "on_behalf_of", "meeting"]
+    verbose_name_plural = (
+        "Statements: what the claim asserts, for the database to check "
+        "(who acts for whom on a date, who attended, when and where a meeting took place)"
+    )
+
+
 @admin.register(Claim)
 class ClaimAdmin(TrackedAdmin):
     list_display = [
@@ -29,7 +49,7 @@ class ClaimAdmin(TrackedAdmin):
         "status",
         "verdict",
         "citation_count",
-        "has_open_contradiction",
+        "has_unresolved_contradiction",
     ]
     list_filter = ["status", "verdict", "meeting"]
     search_fields = ["text", "slug", "claimant__name", "claimant_label"]
@@ -44,7 +64,10 @@ class ClaimAdmin(TrackedAdmin):
         ("Who and when", {"fields": [("claimant", "claimant_label"), "claimed_on", "meeting"]}),
         ("Verdict", {"fields": ["status", "verdict", "verdict_rationale", "published_at"]}),
     ]
-    inlines = [CitationInline, ClaimSubjectInline]
+    inlines = [CitationInline, ClaimSubjectInline, StatementInline]
+    form = ClaimForm
+    actions = ["flag_as_contradiction"]
+    object_history_template = "admin/talks/claim/object_history.html"
 
     def has_change_permission(self, request, obj=None):
         """Contributors see published and retracted claims read-only."""
@@ -53,7 +76,7 @@ class ClaimAdmin(TrackedAdmin):
         )
 
     def get_queryset(self, request):
-        open_contradictions = Contradiction.objects.open().filter(
+        unresolved = Contradiction.objects.unresolved().filter(
             Q(claim_a=OuterRef("pk")) | Q(claim_b=OuterRef("pk"))
         )
         return (
@@ -61,7 +84,7 @@ class ClaimAdmin(TrackedAdmin):
             .get_queryset(request)
             .annotate(
                 citation_total=Count("citations", distinct=True),
-                contradicted=Exists(open_contradictions),
+                contradicted=Exists(unresolved),
             )
         )
 
@@ -77,9 +100,147 @@ class ClaimAdmin(TrackedAdmin):
     def citation_count(self, claim):
         return claim.citation_total
 
-    @admin.display(description="open contradiction", boolean=True, ordering="contradicted")
-    def has_open_contradiction(self, claim):
+    @admin.display(description="unresolved contradiction", boolean=True, ordering="contradicted")
+    def has_unresolved_contradiction(self, claim):
         return claim.contradicted
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not Contradiction.objects.involving(obj).unresolved().exists():
+            return fieldsets
+        return [
+            (name, {**options, "fields": [*options["fields"], "publish_despite_contradiction"]})
+            if name == "Verdict"
+            else (name, options)
+            for name, options in fieldsets
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        claim = self.get_object(request, object_id)
+        if claim is not None:
+            contradictions = Contradiction.objects.involving(claim).select_related(
+                "claim_a__claimant", "claim_b__claimant"
+            )
+            extra_context = {
+                **(extra_context or {}),
+                "contradictions": [
+                    (contradiction, contradiction.other_claim(claim))
+                    for contradiction in contradictions
+                ],
+                "unresolved": [c for c in contradictions if c.is_unresolved],
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The claim's history, and beside it the history of its contradictions."""
+        records = list(
+            Contradiction.history.filter(Q(claim_a_id=object_id) | Q(claim_b_id=object_id))
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")
+        )
+
+        def other(record):
+            return record.claim_b_id if str(record.claim_a_id) == object_id else record.claim_a_id
+
+        claims = Claim.objects.in_bulk({other(record) for record in records})
+        extra_context = {
+            **(extra_context or {}),
+            "contradiction_history": [(record, claims.get(other(record))) for record in records],
+        }
+        return super().history_view(request, object_id, extra_context)
+
+    @admin.action(description="Flag as contradiction")
+    def flag_as_contradiction(self, request, queryset):
+        """Two selected claims, compared side by side, then flagged with a kind and a note."""
+        claims = list(queryset.order_by("pk")[:3])
+        try:
+            if len(claims) != 2:
+                raise ContradictionRefused(
+                    "Select exactly two claims to flag a contradiction; "
+                    f"you selected {queryset.count()}."
+                )
+            check_can_flag(*claims)
+        except ContradictionRefused as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+            return None
+
+        form = FlagContradictionForm(request.POST if "confirm" in request.POST else None)
+        if form.is_valid():
+            try:
+                contradiction = flag_contradiction(
+                    claim_a=claims[0],
+                    claim_b=claims[1],
+                    kind=form.cleaned_data["kind"],
+                    note=form.cleaned_data["note"],
+                    user=request.user,
+                    reason=form.reason("Flagged as a contradiction from the claim list"),
+                )
+            except ContradictionRefused as refused:
+                self.message_user(request, str(refused), messages.ERROR)
+                return None
+            self.message_user(request, self._flagged_message(contradiction), messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Flag as contradiction",
+            "claims": claims_compared(*claims),
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/talks/claim/flag_contradiction.html", context)
+
+    def _flagged_message(self, contradiction):
+        return format_html(
+            'Flagged as an open contradiction: <a href="{}">{}</a>.',
+            reverse("admin:talks_contradiction_change", args=[contradiction.pk]),
+            contradiction,
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/flag-contradiction/",
+                self.admin_site.admin_view(self.flag_against_view),
+                name="talks_claim_flag_contradiction",
+            ),
+        ] + super().get_urls()
+
+    def flag_against_view(self, request, object_id):
+        """From a claim's page: flag it against another claim found by autocomplete."""
+        claim = self.get_object(request, object_id)
+        if claim is None:
+            raise Http404
+        if not self.admin_site.get_model_admin(Contradiction).has_add_permission(request):
+            raise PermissionDenied
+        form = FlagAgainstClaimForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                contradiction = flag_contradiction(
+                    claim_a=claim,
+                    claim_b=form.cleaned_data["other_claim"],
+                    kind=form.cleaned_data["kind"],
+                    note=form.cleaned_data["note"],
+                    user=request.user,
+                    reason=form.reason("Flagged as a contradiction from the claim's page"),
+                )
+            except ContradictionRefused as refused:
+                form.add_error("other_claim", str(refused))
+            else:
+                self.message_user(request, self._flagged_message(contradiction), messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:talks_contradiction_change", args=[contradiction.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": claim,
+            "title": "Flag a contradiction",
+            "claims": claims_compared(claim),
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/talks/claim/flag_against.html", context)
 
 
 @admin.register(ClaimSubject)
@@ -88,6 +249,15 @@ class ClaimSubjectAdmin(TrackedAdmin):
     search_fields = ["person__name", "claim__text"]
     autocomplete_fields = ["claim", "person"]
     list_select_related = ["person", "claim__claimant"]
+
+
+@admin.register(Statement)
+class StatementAdmin(TrackedAdmin):
+    list_display = ["__str__", "kind", "claim"]
+    list_filter = ["kind"]
+    search_fields = ["claim__text", "person__name", "on_behalf_of__name", "meeting__title", "place"]
+    autocomplete_fields = ["claim", "person", "on_behalf_of", "meeting"]
+    list_select_related = ["claim__claimant", "person", "on_behalf_of", "meeting"]
 
 
 @admin.register(Citation)

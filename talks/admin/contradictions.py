@@ -1,25 +1,365 @@
-from django.contrib import admin
+"""Contradictions and suggested contradictions: compare two claims, decide, keep the record.
+
+Every decision goes through ``talks.services.contradictions``; these classes parse the
+request, call the service and show what happened.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.defaultfilters import linebreaksbr
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from sources.history_admin import TrackedAdmin
 
-from ..models import Contradiction
+from ..models import Claim, Contradiction, ContradictionSuggestion, Meeting, Person, Statement
+from ..models.contradictions import ContradictionRefused
+from ..services import contradictions as decisions
+from ..services.suggestions import refresh_suggestions
+from .contradiction_forms import DismissForm, ReasonForm, ResolveForm
+
+
+def claims_compared(*claims):
+    """The claims, in the order given, with everything the side-by-side page shows."""
+    statements = Statement.objects.select_related("person", "on_behalf_of", "meeting")
+    fetched = (
+        Claim.objects.with_provenance()
+        .prefetch_related(Prefetch("statements", statements))
+        .in_bulk([claim.pk for claim in claims])
+    )
+    return [fetched[claim.pk] for claim in claims]
+
+
+def involved_claims():
+    return Claim.objects.filter(
+        Exists(Contradiction.objects.filter(Q(claim_a=OuterRef("pk")) | Q(claim_b=OuterRef("pk"))))
+    )
+
+
+class PersonFilter(admin.SimpleListFilter):
+    """Contradictions whose claims are made by, or about, a person."""
+
+    title = "person"
+    parameter_name = "person"
+
+    def lookups(self, request, model_admin):
+        involved = involved_claims()
+        people = Person.objects.filter(
+            Q(claims_made__in=involved) | Q(claims_about__claim__in=involved)
+        ).distinct()
+        return [(person.pk, person.name) for person in people]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.about_person(self.value())
+        return queryset
+
+
+class MeetingFilter(admin.SimpleListFilter):
+    title = "meeting"
+    parameter_name = "meeting"
+
+    def lookups(self, request, model_admin):
+        meetings = Meeting.objects.filter(claims__in=involved_claims()).distinct()
+        return [(meeting.pk, str(meeting)) for meeting in meetings]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.at_meeting(self.value())
+        return queryset
+
+
+# Each decision: the form it asks for, and how the form's answers reach the service.
+DECISIONS = {
+    "confirm": (
+        ReasonForm,
+        lambda contradiction, form, user: decisions.confirm_contradiction(
+            contradiction, user=user, reason=form.reason("Confirmed in the admin")
+        ),
+    ),
+    "dismiss": (
+        DismissForm,
+        lambda contradiction, form, user: decisions.dismiss_contradiction(
+            contradiction, user=user, reason=form.reason("")
+        ),
+    ),
+    "resolve": (
+        ResolveForm,
+        lambda contradiction, form, user: decisions.resolve_contradiction(
+            contradiction,
+            prevailing_claim=form.cleaned_data["prevailing_claim"],
+            resolution_note=form.cleaned_data["resolution_note"],
+            verdict=form.cleaned_data["verdict"],
+            verdict_rationale=form.cleaned_data["verdict_rationale"],
+            user=user,
+            reason=form.reason(
+                f"Resolved in the admin: “{form.cleaned_data['prevailing_claim'].slug}” holds"
+            ),
+        ),
+    ),
+}
 
 
 @admin.register(Contradiction)
 class ContradictionAdmin(TrackedAdmin):
-    list_display = ["__str__", "kind", "status", "flagged_at", "flagged_by"]
-    list_filter = ["status", "kind"]
+    list_display = ["__str__", "kind", "status", "flagged_at", "flagged_by", "resolved_by"]
+    list_filter = ["status", "kind", PersonFilter, MeetingFilter]
     search_fields = ["claim_a__text", "claim_b__text", "note"]
-    autocomplete_fields = ["claim_a", "claim_b", "prevailing_claim"]
-    list_select_related = ["claim_a", "claim_b", "flagged_by"]
-    readonly_fields = ["flagged_by", "flagged_at", "resolved_by", "resolved_at"]
-    fieldsets = [
-        (None, {"fields": ["claim_a", "claim_b", "kind", "note"]}),
-        ("Decision", {"fields": ["status", "prevailing_claim", "resolution_note"]}),
-        ("Record", {"fields": [("flagged_by", "flagged_at"), ("resolved_by", "resolved_at")]}),
-    ]
+    autocomplete_fields = ["claim_a", "claim_b"]
+    list_select_related = ["claim_a", "claim_b", "flagged_by", "resolved_by"]
+    decision_fields = ["status", "prevailing_claim", "resolution_note"]
+    record_fields = ["flagged_by", "flagged_at", "resolved_by", "resolved_at"]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:  # flagging: the pair, what kind, why; it starts open
+            return [(None, {"fields": ["claim_a", "claim_b", "kind", "note", "change_reason"]})]
+        return [
+            (None, {"fields": ["kind", "note"]}),
+            ("Decision", {"fields": self.decision_fields}),
+            ("Record", {"fields": [("flagged_by", "flagged_at"), ("resolved_by", "resolved_at")]}),
+            ("Why", {"fields": ["change_reason"]}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The decision changes only through confirm, dismiss and resolve, which check it.
+        if obj is None:
+            return self.record_fields
+        return ["claim_a", "claim_b", *self.decision_fields, *self.record_fields]
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.flagged_by = request.user
-        super().save_model(request, obj, form, change)
+        if change:
+            return super().save_model(request, obj, form, change)
+        flagged = decisions.flag_contradiction(
+            claim_a=obj.claim_a,
+            claim_b=obj.claim_b,
+            kind=obj.kind,
+            note=obj.note,
+            user=request.user,
+            reason=self.reason_for_change(request, form, change),
+        )
+        obj.pk, obj._state.adding = flagged.pk, False  # the admin goes on with what was saved
+
+    def get_urls(self):
+        decide = self.admin_site.admin_view(self.decide_view)
+        return [
+            path(
+                f"<path:object_id>/{transition}/",
+                decide,
+                {"transition": transition},
+                name=f"talks_contradiction_{transition}",
+            )
+            for transition in DECISIONS
+        ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        contradiction = self.get_object(request, object_id)
+        if contradiction is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "claims": claims_compared(contradiction.claim_a, contradiction.claim_b),
+                "decisions": [name for name in DECISIONS if contradiction.allows(name)],
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def decide_view(self, request, object_id, transition):
+        """Confirm, dismiss or resolve: the two claims side by side, and the form to decide."""
+        contradiction = self.get_object(request, object_id)
+        if contradiction is None:
+            raise Http404
+        if not self.has_change_permission(request, contradiction):
+            raise PermissionDenied
+        change_url = reverse("admin:talks_contradiction_change", args=[contradiction.pk])
+        form_class, decide = DECISIONS[transition]
+        try:
+            contradiction.check_transition(transition)
+        except ContradictionRefused as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+            return HttpResponseRedirect(change_url)
+
+        options = {"contradiction": contradiction} if transition == "resolve" else {}
+        form = form_class(request.POST or None, **options)
+        if request.method == "POST" and form.is_valid():
+            try:
+                decided = decide(contradiction, form, request.user)
+            except ContradictionRefused as refused:
+                self.message_user(request, str(refused), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    f"The contradiction is {decided.get_status_display().lower()}.",
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(change_url)
+
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": contradiction,
+            "title": f"{transition.capitalize()} the contradiction",
+            "transition": transition,
+            "form": form,
+            "claims": claims_compared(contradiction.claim_a, contradiction.claim_b),
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/talks/contradiction/decide.html", context)
+
+
+class SuggestionStatusFilter(admin.SimpleListFilter):
+    """By status, pending unless asked otherwise: the list is the editors' to-do list."""
+
+    title = "status"
+    parameter_name = "status"
+    everything = "all"
+
+    def lookups(self, request, model_admin):
+        return [*ContradictionSuggestion.Status.choices, (self.everything, "All")]
+
+    def value(self):
+        return super().value() or ContradictionSuggestion.Status.PENDING
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == self.everything:
+            return queryset
+        return queryset.filter(status=self.value())
+
+
+@admin.register(ContradictionSuggestion)
+class ContradictionSuggestionAdmin(TrackedAdmin):
+    """What the database proposes; editors flag or dismiss, nobody edits or adds by hand.
+
+    Deleting is off too: a deleted dismissal would let the suggestion come back.
+    """
+
+    list_display = ["pair", "rule", "what_was_found", "status", "decide"]
+    list_display_links = ["pair"]
+    list_filter = [SuggestionStatusFilter, "rule"]
+    search_fields = ["claim_a__text", "claim_b__text", "explanation"]
+    list_select_related = ["claim_a", "claim_b"]
+    fields = ["claim_a", "claim_b", "rule", "explanation", "status", "decided_by", "decided_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("run/", view(self.run_view), name="talks_contradictionsuggestion_run"),
+            path(
+                "<path:object_id>/flag/",
+                view(self.flag_view),
+                name="talks_contradictionsuggestion_flag",
+            ),
+            path(
+                "<path:object_id>/dismiss/",
+                view(self.dismiss_view),
+                name="talks_contradictionsuggestion_dismiss",
+            ),
+        ] + super().get_urls()
+
+    @admin.display(description="claims")
+    def pair(self, suggestion):
+        return format_html("{}<br>vs {}", suggestion.claim_a.slug, suggestion.claim_b.slug)
+
+    @admin.display(description="what the rule found")
+    def what_was_found(self, suggestion):
+        return format_html(
+            '<div style="min-width: 20em">{}</div>', linebreaksbr(suggestion.explanation)
+        )
+
+    @admin.display(description="")
+    def decide(self, suggestion):
+        if suggestion.status != ContradictionSuggestion.Status.PENDING:
+            return suggestion.decided_at and f"{suggestion.decided_at:%d %b %Y}"
+        return format_html(
+            '<div style="white-space: nowrap">'
+            '<button type="submit" class="button" formaction="{}">Flag</button> '
+            '<button type="submit" class="button" formaction="{}">Dismiss</button></div>',
+            reverse("admin:talks_contradictionsuggestion_flag", args=[suggestion.pk]),
+            reverse("admin:talks_contradictionsuggestion_dismiss", args=[suggestion.pk]),
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        suggestion = self.get_object(request, object_id)
+        if suggestion is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "claims": claims_compared(suggestion.claim_a, suggestion.claim_b),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _decide(self, request, object_id, decide, done):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.admin_site.get_model_admin(Contradiction).has_add_permission(request):
+            raise PermissionDenied
+        suggestion = self.get_object(request, object_id)
+        if suggestion is None:
+            raise Http404
+        try:
+            result = decide(suggestion)
+        except ContradictionRefused as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+        else:
+            self.message_user(request, done(result), messages.SUCCESS)
+        return HttpResponseRedirect(self._back(request))
+
+    def _back(self, request):
+        """Back to the page the editor came from (the list with its filters), or the list."""
+        referer = request.headers.get("referer", "")
+        if url_has_allowed_host_and_scheme(referer, {request.get_host()}, request.is_secure()):
+            return referer
+        return reverse("admin:talks_contradictionsuggestion_changelist")
+
+    def flag_view(self, request, object_id):
+        return self._decide(
+            request,
+            object_id,
+            lambda suggestion: decisions.flag_suggestion(
+                suggestion, user=request.user, reason="Flagged from a suggested contradiction"
+            ),
+            lambda contradiction: format_html(
+                'Flagged as an open contradiction: <a href="{}">{}</a>.',
+                reverse("admin:talks_contradiction_change", args=[contradiction.pk]),
+                contradiction,
+            ),
+        )
+
+    def dismiss_view(self, request, object_id):
+        return self._decide(
+            request,
+            object_id,
+            lambda suggestion: decisions.dismiss_suggestion(
+                suggestion, user=request.user, reason="Dismissed from the suggestions"
+            ),
+            lambda suggestion: f"Dismissed: {suggestion}. It will not be suggested again.",
+        )
+
+    def run_view(self, request):
+        """Run the suggestion rules now, as the scheduled command does."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        run = refresh_suggestions(user=request.user, reason="Suggestion run from the admin")
+        self.message_user(request, f"Suggestions: {run.summary()}", messages.SUCCESS)
+        for skipped in run.skipped:
+            self.message_user(request, skipped, messages.WARNING)
+        return HttpResponseRedirect(reverse("admin:talks_contradictionsuggestion_changelist"))

@@ -1,14 +1,16 @@
 from .claims import Citation, Claim, ClaimSubject
-from .contradictions import Contradiction
+from .contradictions import Contradiction, ContradictionSuggestion
 from .editions import Edition  # noqa: F401  (the pages' clock, not desk data)
 from .meetings import Meeting, MeetingCitation, Participant
 from .people import Person, PersonAlias, Role, RoleCitation
+from .statements import Statement
 
 __all__ = [
     "Citation",
     "Claim",
     "ClaimSubject",
     "Contradiction",
+    "ContradictionSuggestion",
     "Meeting",
     "MeetingCitation",
     "Participant",
@@ -16,4 +18,5 @@ __all__ = [
     "PersonAlias",
     "Role",
     "RoleCitation",
+    "Statement",
 ]

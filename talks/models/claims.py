@@ -65,6 +65,11 @@ def claim_search_vector():
     )
 
 
+# The two ends of the scale: a claim rated one way and its near-twin the other contradict.
+UPHELD = [Verdict.ACCURATE, Verdict.MOSTLY_ACCURATE]
+REFUTED = [Verdict.MOSTLY_FALSE, Verdict.FALSE]
+
+
 class ClaimQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=ClaimStatus.PUBLISHED)

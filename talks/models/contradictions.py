@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ class ContradictionKind(models.TextChoices):
     PLACE = "place", "Place"
     NUMBER = "number", "Number"
     EVENT = "event", "Event"
+    VERDICT = "verdict", "Verdict"
 
 
 class ContradictionStatus(models.TextChoices):
@@ -23,6 +25,20 @@ class ContradictionStatus(models.TextChoices):
     CONFIRMED = "confirmed", "Confirmed"
     DISMISSED = "dismissed", "Dismissed"
     RESOLVED = "resolved", "Resolved"
+
+
+UNRESOLVED = [ContradictionStatus.OPEN, ContradictionStatus.CONFIRMED]
+
+# The decisions an editor can take, and the statuses each can be taken from.
+TRANSITIONS = {
+    "confirm": (ContradictionStatus.CONFIRMED, [ContradictionStatus.OPEN]),
+    "dismiss": (ContradictionStatus.DISMISSED, UNRESOLVED),
+    "resolve": (ContradictionStatus.RESOLVED, UNRESOLVED),
+}
+
+
+class ContradictionRefused(Exception):
+    """A change to contradictions that makes no sense; its message says why, for editors."""
 
 
 class ContradictionQuerySet(models.QuerySet):
@@ -45,6 +61,21 @@ class ContradictionQuerySet(models.QuerySet):
             claim_a__status=ClaimStatus.PUBLISHED,
             claim_b__status=ClaimStatus.PUBLISHED,
         )
+
+    def unresolved(self):
+        """Contradictions still standing: open, or confirmed and not yet resolved."""
+        return self.filter(status__in=UNRESOLVED)
+
+    def about_person(self, person):
+        """Contradictions where either claim is made by ``person`` or is about them."""
+        claims = Claim.objects.filter(Q(claimant=person) | Q(subjects__person=person))
+        return self.filter(
+            Exists(claims.filter(pk=OuterRef("claim_a")))
+            | Exists(claims.filter(pk=OuterRef("claim_b")))
+        )
+
+    def at_meeting(self, meeting):
+        return self.filter(Q(claim_a__meeting=meeting) | Q(claim_b__meeting=meeting))
 
 
 class ContradictionManager(models.Manager.from_queryset(ContradictionQuerySet)):
@@ -131,7 +162,152 @@ class Contradiction(TimestampedModel):
     def natural_key(self):
         return (self.claim_a.slug, self.claim_b.slug)
 
+    natural_key.dependencies = ["talks.claim"]
+
+    @property
+    def claims(self):
+        return [self.claim_a, self.claim_b]
+
+    @property
+    def is_unresolved(self):
+        return self.status in UNRESOLVED
+
+    def allows(self, transition):
+        return self.status in TRANSITIONS[transition][1]
+
+    def check_transition(self, transition):
+        """Refuse, saying why, a decision that makes no sense from the current status."""
+        target, sources = TRANSITIONS[transition]
+        if self.status not in sources:
+            raise ContradictionRefused(
+                f"This contradiction is {self.get_status_display().lower()}; "
+                f"only {' or '.join(str(s.label).lower() for s in sources)} ones can be "
+                f"{target.label.lower()}."
+            )
+
+    def move(self, transition):
+        """Take the status to where ``transition`` leads, or refuse."""
+        self.check_transition(transition)
+        self.status = TRANSITIONS[transition][0]
+
     def other_claim(self, claim):
         return self.claim_b if claim.pk == self.claim_a_id else self.claim_a
 
+
+class SuggestionRule(models.TextChoices):
+    ROLE = "role", "Role conflict"
+    MEETING_DATE = "meeting_date", "Meeting date conflict"
+    MEETING_PLACE = "meeting_place", "Meeting place conflict"
+    MEETING_PARTICIPANT = "meeting_participant", "Meeting attendance conflict"
+    NEAR_DUPLICATE = "near_duplicate", "Near-duplicate with opposite verdict"
+
+
+# The kind of contradiction a suggestion becomes when an editor flags it.
+RULE_KINDS = {
+    SuggestionRule.ROLE: ContradictionKind.ROLE,
+    SuggestionRule.MEETING_DATE: ContradictionKind.DATE,
+    SuggestionRule.MEETING_PLACE: ContradictionKind.PLACE,
+    SuggestionRule.MEETING_PARTICIPANT: ContradictionKind.EVENT,
+    SuggestionRule.NEAR_DUPLICATE: ContradictionKind.VERDICT,
+}
+
+
+class SuggestionStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DISMISSED = "dismissed", "Dismissed"
+    FLAGGED = "flagged", "Flagged"
+
+
+class ContradictionSuggestionQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=SuggestionStatus.PENDING)
+
+    def between(self, claim, other):
+        return self.filter(Q(claim_a=claim, claim_b=other) | Q(claim_a=other, claim_b=claim))
+
+
+class ContradictionSuggestionManager(models.Manager.from_queryset(ContradictionSuggestionQuerySet)):
+    def get_by_natural_key(self, claim_a_slug, claim_b_slug, rule):
+        return self.get(claim_a__slug=claim_a_slug, claim_b__slug=claim_b_slug, rule=rule)
+
+
+class ContradictionSuggestion(TimestampedModel):
+    """A likely contradiction the database found, waiting for an editor to flag or dismiss.
+
+    Kept, dismissed ones included, so that a dismissed suggestion never comes back: the
+    suggestion run only adds pairs it has not proposed before. ``claim_a`` is the claim the
+    rule finds at odds (with the record, or with the first claim on the subject).
+    """
+
+    Rule = SuggestionRule
+    Status = SuggestionStatus
+
+    claim_a = models.ForeignKey(
+        Claim,
+        on_delete=models.CASCADE,
+        related_name="suggestions_as_a",
+        verbose_name="claim at odds",
+    )
+    claim_b = models.ForeignKey(
+        Claim,
+        on_delete=models.CASCADE,
+        related_name="suggestions_as_b",
+        verbose_name="claim it conflicts with",
+    )
+    rule = models.CharField(max_length=24, choices=Rule.choices)
+    explanation = models.TextField(help_text="What the rule found, in the desk's words.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ContradictionSuggestionManager()
+    history = tracked_history()
+
+    class Meta:
+        verbose_name = "suggested contradiction"
+        ordering = ["-created_at", "pk"]
+        indexes = [models.Index(fields=["status", "-created_at"], name="talks_suggestion_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(claim_a=models.F("claim_b")),
+                name="talks_suggestion_not_self",
+                violation_error_message="A claim cannot contradict itself.",
+            ),
+            models.UniqueConstraint(
+                Least("claim_a", "claim_b"),
+                Greatest("claim_a", "claim_b"),
+                "rule",
+                name="talks_suggestion_unique_pair_rule",
+                violation_error_message="This rule already suggested these two claims.",
+            ),
+            models.CheckConstraint(
+                condition=(~models.Q(status="pending") | models.Q(decided_at__isnull=True))
+                & (
+                    ~models.Q(status__in=["dismissed", "flagged"])
+                    | models.Q(decided_at__isnull=False)
+                ),
+                name="talks_suggestion_decided_when",
+                violation_error_message="A decided suggestion has a decision time; "
+                "a pending one has none.",
+            ),
+            choices_constraint("rule", SuggestionRule),
+            choices_constraint("status", SuggestionStatus),
+        ]
+
+    def __str__(self):
+        return f"{self.get_rule_display()}: {self.claim_a.slug} vs {self.claim_b.slug}"
+
+    def natural_key(self):
+        return (self.claim_a.slug, self.claim_b.slug, self.rule)
+
     natural_key.dependencies = ["talks.claim"]
+
+    @property
+    def contradiction_kind(self):
+        return RULE_KINDS[self.rule]

@@ -23,6 +23,7 @@ from ..models import (
     Claim,
     ClaimSubject,
     Contradiction,
+    ContradictionSuggestion,
     Meeting,
     MeetingCitation,
     Participant,
@@ -30,6 +31,7 @@ from ..models import (
     PersonAlias,
     Role,
     RoleCitation,
+    Statement,
 )
 
 # Every model a fixture may carry, in an order where references point backwards.
@@ -46,7 +48,9 @@ FIXTURE_MODELS = [
     Claim,
     ClaimSubject,
     Citation,
+    Statement,
     Contradiction,
+    ContradictionSuggestion,
 ]
 TIMESTAMP_FIELDS = {"created_at", "updated_at"}
 MAX_PROBLEMS = 200

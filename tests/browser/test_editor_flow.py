@@ -1,41 +1,13 @@
-"""An editor adds a claim with a citation through the real admin, and finds it in the history.
+"""An editor adds a claim with a citation through the real admin, and finds it in the history."""
 
-Drives Debian's chromium with Playwright against pytest-django's live server. CI installs
-``/usr/bin/chromium``; without it the test fails rather than skips.
-"""
-
-import pytest
-from django.db import connections
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from talks.models import Citation, Claim
 
 from ..conftest import make_source
+from .conftest import log_in
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 SCREENSHOT = "/tmp/history.png"
-
-
-@pytest.fixture
-def page():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
-        # The test's ORM calls ran beside Playwright's event loop, on connections of their
-        # own; close them here, or PostgreSQL's pool keeps one and the test database cannot
-        # be dropped.
-        connections.close_all()
 
 
 def test_editor_adds_a_claim_with_a_citation_and_finds_the_reason_in_its_history(
@@ -47,10 +19,7 @@ def test_editor_adds_a_claim_with_a_citation_and_finds_the_reason_in_its_history
     source = make_source(title="Readout of the Miami talks", outlet="Reuters")
     reason = "First check of the Miami readout"
 
-    page.goto(f"{live_server.url}/admin/")
-    page.fill("#id_username", editor.username)
-    page.fill("#id_password", "correct-horse-battery")
-    page.click("input[type=submit]")
+    log_in(page, live_server, editor, "correct-horse-battery")
     page.locator("tr.model-claim").get_by_role("link", name="Add").click()
     expect(page.locator("h1")).to_have_text("Add claim")
 

@@ -9,23 +9,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from ..conftest import SEED_FIXTURE
-from .test_editor_flow import CHROMIUM, CHROMIUM_ARGS
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-        connections.close_all()  # see test_editor_flow: the pool must let the test DB go
 
 
 def open_page(browser, viewport):

@@ -6,6 +6,8 @@ from django.test import Client
 from django.urls import reverse
 
 from talks.models import Claim, Contradiction
+from talks.models.contradictions import ContradictionRefused
+from talks.services import contradictions as decisions
 
 from .admin_forms import assert_saved, changeform_data
 from .conftest import make_claim
@@ -144,3 +146,76 @@ def test_a_chief_editor_publishes_retracts_and_deletes(as_role):
     assert response.status_code == 302
     assert not Claim.objects.filter(pk=claim.pk).exists()
     assert chief.get(reverse("admin:talks_claim_deleted")).status_code == 200
+
+
+# --- Contradiction decisions, on the service every path goes through, and in the admin -------
+
+
+@pytest.fixture
+def open_contradiction():
+    return Contradiction.objects.create(
+        claim_a=make_claim(text="Biden's negotiators.", status="in_review"),
+        claim_b=make_claim(text="Trump's envoy.", status="in_review"),
+        kind="role",
+    )
+
+
+def user_in(django_user_model, role):
+    user = django_user_model.objects.create_user(role.lower().replace(" ", "-"), password="pw")
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.mark.parametrize(
+    ("role", "step"),
+    [
+        ("Contributor", lambda c, u: decisions.confirm_contradiction(c, user=u, reason="x")),
+        ("Contributor", lambda c, u: decisions.dismiss_contradiction(c, user=u, reason="x")),
+        ("Editor", lambda c, u: resolve(c, u)),
+    ],
+    ids=["contributor confirms", "contributor dismisses", "editor resolves"],
+)
+def test_decisions_beyond_the_role_are_refused(django_user_model, open_contradiction, role, step):
+    user = user_in(django_user_model, role)
+
+    with pytest.raises(ContradictionRefused, match="Your role does not allow you to"):
+        step(open_contradiction, user)
+
+    open_contradiction.refresh_from_db()
+    assert open_contradiction.status == "open"
+    assert open_contradiction.history.count() == 1
+
+
+def resolve(contradiction, user, **verdict):
+    return decisions.resolve_contradiction(
+        contradiction,
+        prevailing_claim=contradiction.claim_b,
+        resolution_note="Trump is president in December 2025.",
+        user=user,
+        reason="Resolved",
+        **verdict,
+    )
+
+
+def test_an_editor_confirms_and_a_chief_editor_resolves(django_user_model, open_contradiction):
+    decisions.confirm_contradiction(
+        open_contradiction, user=user_in(django_user_model, "Editor"), reason="Both in print"
+    )
+    resolved = resolve(
+        open_contradiction, user_in(django_user_model, "Chief editor"), verdict="false"
+    )
+
+    assert resolved.status == "resolved"
+    assert Claim.objects.get(text="Biden's negotiators.").verdict == "false"
+
+
+def test_the_contradiction_page_offers_only_the_decisions_of_the_role(as_role, open_contradiction):
+    page_url = reverse("admin:talks_contradiction_change", args=[open_contradiction.pk])
+
+    editor_page = as_role("Editor").get(page_url).content.decode()
+    chief_page = as_role("Chief editor").get(page_url).content.decode()
+
+    confirm_url = reverse("admin:talks_contradiction_confirm", args=[open_contradiction.pk])
+    resolve_url = reverse("admin:talks_contradiction_resolve", args=[open_contradiction.pk])
+    assert confirm_url in editor_page and resolve_url not in editor_page
+    assert confirm_url in chief_page and resolve_url in chief_page

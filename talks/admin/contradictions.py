@@ -161,7 +161,11 @@ class ContradictionAdmin(TrackedAdmin):
             extra_context = {
                 **(extra_context or {}),
                 "claims": claims_compared(contradiction.claim_a, contradiction.claim_b),
-                "decisions": [name for name in DECISIONS if contradiction.allows(name)],
+                "decisions": [
+                    name
+                    for name in DECISIONS
+                    if contradiction.allows(name) and decisions.may_decide(request.user, name)
+                ],
             }
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -198,12 +198,14 @@ def test_a_file_with_several_problems_lists_each_and_writes_nothing(tmp_path):
     messages = [str(problem) for problem in problems]
     assert all(message.startswith(str(path)) for message in messages)
     assert messages[0].endswith("object #0: unknown model 'talks.nosuchthing'")
-    assert messages[1].endswith("object #2, talks.person, field 'name': expected text, got 42")
+    assert messages[1].endswith(
+        "object #2, talks.person, [\"number\"], field 'name': expected text, got 42"
+    )
     assert "field 'nickname': Person has no field 'nickname'" in messages[2]
     assert "field 'start_date'" in messages[3] and "invalid date" in messages[3]
     assert messages[4].endswith(
-        "object #5, talks.claim, field 'claimant': refers to talks.person [\"nobody\"], "
-        "which is neither in the file nor in the database"
+        "object #5, talks.claim, [\"c\"], field 'claimant': refers to talks.person "
+        '["nobody"], which is neither in the file nor in the database'
     )
     assert messages[5].endswith(f"the same natural key is already at {path} object #1")
     assert messages[6].endswith("The end date cannot be before the start date.")
@@ -228,10 +230,19 @@ def test_broken_json_is_reported_with_line_and_column(tmp_path):
 @pytest.mark.parametrize(
     ("fields", "problem"),
     [
-        ({"published_on": 20251130}, "field 'published_on': not a valid value here: 20251130"),
-        ({"created_at": [2025]}, "field 'created_at': not a valid value here: [2025]"),
+        (
+            {"published_on": 20251130},
+            "[\"report\"], field 'published_on': not a valid value here: 20251130",
+        ),
+        (
+            {"created_at": [2025]},
+            "[\"report\"], field 'created_at': not a valid value here: [2025]",
+        ),
         ({"url": "https://[::1/a"}, "[\"report\"], field 'url': Enter a valid URL."),
-        ({"notes": "a\u0000b"}, "field 'notes': text cannot contain NUL (0x00) characters"),
+        (
+            {"notes": "a\u0000b"},
+            "[\"report\"], field 'notes': text cannot contain NUL (0x00) characters",
+        ),
         ({"slug": "a\u0000b"}, "field 'slug': text cannot contain NUL (0x00) characters"),
     ],
     ids=["date-as-number", "time-as-list", "broken-url", "nul-in-text", "nul-in-key"],
@@ -275,7 +286,9 @@ def test_command_reports_bad_input_without_traceback(tmp_path, capsys, monkeypat
     assert exit.value.code == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err
-    assert f"{path}, object #2, talks.person, field 'name': expected text, got 42" in err
+    assert (
+        f"{path}, object #2, talks.person, [\"number\"], field 'name': expected text, got 42" in err
+    )
     assert err.splitlines()[-1] == "CommandError: 7 problem(s); nothing was imported."
     assert object_rows() == 0
 

@@ -1,5 +1,6 @@
 from .claims import Citation, Claim, ClaimSubject
 from .contradictions import Contradiction
+from .imports import ImportRun
 from .meetings import Meeting, MeetingCitation, Participant
 from .people import Person, PersonAlias, Role, RoleCitation
 
@@ -8,6 +9,7 @@ __all__ = [
     "Claim",
     "ClaimSubject",
     "Contradiction",
+    "ImportRun",
     "Meeting",
     "MeetingCitation",
     "Participant",

@@ -115,7 +115,8 @@ def insert_rows(model, fields, rows):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             sql = f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)"
-            with cursor.cursor.copy(sql) as copy:
+            # psycopg's own cursor: its errors become Django's (IntegrityError...) here.
+            with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
                 copy.set_types([_binary_type(field) for field in fields])
                 for row in rows:
                     copy.write_row(row)

@@ -613,8 +613,13 @@ def _names(result):
 def _refusal(error):
     """The database's refusal in words: the rule's own message when the error names it."""
     text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    for model in FIXTURE_MODELS:
-        for constraint in model._meta.constraints:
-            if constraint.name in str(error):
-                return f"the database refused it: {constraint.violation_error_message} ({text})"
+    named = [
+        constraint
+        for model in FIXTURE_MODELS
+        for constraint in model._meta.constraints
+        if constraint.name in str(error)
+    ]
+    if named:
+        constraint = max(named, key=lambda constraint: len(constraint.name))
+        return f"the database refused it: {constraint.violation_error_message} ({text})"
     return f"the database refused it: {text}"

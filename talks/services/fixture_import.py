@@ -10,10 +10,12 @@ Unchanged objects are not written and get no history, so importing a file twice 
 nothing.
 """
 
+import gc
 import hashlib
 import json
 import time
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -174,7 +176,7 @@ def import_fixtures(
     clock = time.monotonic()
     result = ImportResult(dry_run=dry_run)
     fixtures = [file if isinstance(file, FixtureFile) else FixtureFile.read(file) for file in files]
-    with transaction.atomic():
+    with _no_cycle_collection(), transaction.atomic():
         if not dry_run:
             lock_tables(FIXTURE_MODELS)
         checked = _Check(result, progress or _silent)
@@ -197,6 +199,23 @@ def import_fixtures(
 
 def _silent(stage, done, total):
     pass
+
+
+@contextmanager
+def _no_cycle_collection():
+    """Pause Python's cycle collector while the import builds its records.
+
+    It runs a full pass over every live object again and again as hundreds of thousands of
+    records pile up, which cost a quarter of the check's time; the import makes no cycles
+    for it to find, and it resumes (and collects) afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _Record:
@@ -425,6 +444,8 @@ class _Check:
         return existing, rows_defined
 
     def _key_of_row(self, rules, values):
+        if rules.keys.is_slug:
+            return (values[rules.key_positions[0]],)
         key = []
         for (_, parent), position in zip(rules.keys.components, rules.key_positions, strict=True):
             value = values[position]
@@ -461,7 +482,10 @@ class _Check:
         if pk is not None:
             record.pk = pk
             given = [i for i, value in enumerate(values) if value is not MISSING]
-            if all(values[i] == current[i] for i in given):
+            for i in given:
+                if values[i] != current[i]:
+                    break
+            else:
                 record.outcome, record.values = "unchanged", None
                 return
             row = list(current)

@@ -15,10 +15,12 @@ class ArrayParameter:
     """``IN``, sent to PostgreSQL as one array parameter rather than thousands of them.
 
     psycopg parses a query's placeholders in Python; with 5,000 of them that is most of the
-    lookup's time.
+    lookup's time. Give it a set: Django walks a list's values one by one, looking for
+    expressions.
     """
 
     lookup_name = "any_of"
+    prepare_rhs = False  # the values are the column's already; Django would convert each
 
     def as_sql(self, compiler, connection):
         if connection.vendor != "postgresql":

@@ -429,7 +429,7 @@ class _Check:
         manager = rules.model._base_manager
         firsts = sorted(firsts)
         for start in range(0, len(firsts), QUERY_CHUNK):
-            chunk = firsts[start : start + QUERY_CHUNK]
+            chunk = set(firsts[start : start + QUERY_CHUNK])
             rows = manager.filter(**{f"{first_field.attname}__any_of": chunk}).values_list(
                 "pk", *rules.attnames
             )
@@ -563,7 +563,7 @@ class _Check:
             queryset = queryset.filter(unique.constraint.condition)
         firsts = sorted({value[0] for value in values}, key=str)
         for start in range(0, len(firsts), QUERY_CHUNK):
-            chunk = firsts[start : start + QUERY_CHUNK]
+            chunk = set(firsts[start : start + QUERY_CHUNK])
             rows = queryset.filter(unique_first__any_of=chunk).values_list("pk", *rules.attnames)
             for pk, *row in rows:
                 record = seen.get(unique.value(row))

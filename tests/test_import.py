@@ -455,3 +455,24 @@ def test_fields_the_file_leaves_out_keep_their_values(tmp_path):
 
     assert Person.objects.get().description == "US special envoy"
     assert dict(result.counts["talks.person"]) == {"unchanged": 1}
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+@pytest.mark.django_db
+def test_on_a_terminal_the_command_shows_its_progress_then_the_summary(tmp_path):
+    path = write_fixture(tmp_path / "desk.json", DESK)
+    terminal, pipe = Terminal(), io.StringIO()
+
+    call_command("import_fixtures", str(path), stdout=terminal)
+    call_command("import_fixtures", str(path), stdout=pipe)
+
+    shown = terminal.getvalue()
+    assert "\rchecked 6 of 6 objects\x1b[K" in shown
+    assert "\rwritten 6 of 6 objects\x1b[K" in shown
+    assert shown.splitlines()[-1] == f"Imported: {path}"
+    assert "\r" not in pipe.getvalue()
+    assert "6 objects in " in pipe.getvalue()

@@ -36,7 +36,8 @@ class AnyOf(ArrayParameter, In):
 
 @models.ForeignObject.register_lookup
 class RelatedAnyOf(ArrayParameter, RelatedIn):
-    pass
+    def get_prep_lookup(self):
+        return self.rhs  # primary keys already: RelatedIn would normalise each
 
 
 def _quote(name):

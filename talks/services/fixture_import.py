@@ -175,16 +175,15 @@ def import_fixtures(
     """
     clock = time.monotonic()
     result = ImportResult(dry_run=dry_run)
-    fixtures = [file if isinstance(file, FixtureFile) else FixtureFile.read(file) for file in files]
     with _no_cycle_collection(), transaction.atomic():
-        if not dry_run:
-            lock_tables(FIXTURE_MODELS)
         checked = _Check(result, progress or _silent)
-        for number, fixture in enumerate(fixtures):
-            checked.read(number, fixture)
+        for number, file in enumerate(files):  # one at a time: a file's bytes go once read
+            checked.read(number, file if isinstance(file, FixtureFile) else FixtureFile.read(file))
+        if not dry_run:  # from here on, what the check finds in the database stays true
+            lock_tables(FIXTURE_MODELS)
         checked.resolve()
         if not result.ok:
-            order = {fixture.name: number for number, fixture in enumerate(fixtures)}
+            order = {name: number for number, name in enumerate(checked.file_names)}
             result.problems.sort(key=lambda p: (order.get(p.file, 0), p.index or 0))
             raise ImportFailed(result)
         if not dry_run:
@@ -390,10 +389,10 @@ class _Check:
             existing, rows = self._existing(rules, defined.keys() | self.wanted[label])
             self.found[label] = {**existing, **defined}
             changed = []
-            for record in defined.values():
-                if record.failed:
-                    continue
-                self._judge(record, existing.get(record.key), rows.get(record.key))
+            for key, record in defined.items():
+                record.pk = existing.get(key)
+                if not record.failed:
+                    self._judge(record, rows.get(key))
                 if record.outcome in ("created", "updated"):
                     changed.append(record)
                 if record.outcome:
@@ -458,7 +457,7 @@ class _Check:
             key.extend(parent_key)
         return tuple(key)
 
-    def _judge(self, record, pk, current):
+    def _judge(self, record, current):
         """Link the record's references; decide whether it is created, updated or unchanged."""
         rules, values = record.rules, record.values
         for rule in rules.references:
@@ -479,8 +478,7 @@ class _Check:
                 values[rule.position] = target  # created by this import: linked by the record
         if record.failed:
             return
-        if pk is not None:
-            record.pk = pk
+        if current is not None:
             given = [i for i, value in enumerate(values) if value is not MISSING]
             for i in given:
                 if values[i] != current[i]:

@@ -338,15 +338,14 @@ class ModelRules:
         if isinstance(child, models.Q) or not child[0].endswith("__in"):
             return False
         rule = self.by_name.get(child[0].removesuffix("__in"))
-        if rule is None or rule.choices is None or rule.convert == rule._value:
+        if rule is None or rule.choices is None:
             return False
-        allowed = set(child[1])
-        field = rule.field
-        default = field.get_default() if field.has_default() else ""
+        field, allowed = rule.field, set(child[1])
         return (
-            rule.choices <= allowed
-            and default in allowed | rule.choices
+            isinstance(field, models.CharField | models.TextField)  # read by _text_converter
+            and rule.choices <= allowed
             and (not field.blank or "" in allowed)
+            and (not field.has_default() or field.get_default() in allowed)
         )
 
     def refusal(self, name):

@@ -7,6 +7,7 @@ to start without ``SECRET_KEY``.
 
 import datetime
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -170,6 +171,11 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Fixture files uploaded in the admin wait here between their dry run and the confirmation.
+FIXTURE_UPLOAD_DIR = Path(
+    os.environ.get("FIXTURE_UPLOAD_DIR", Path(tempfile.gettempdir()) / "factdesk-fixture-uploads")
+)
 
 # History: reasons can be long ("Imported from fixtures/seed.json (sha256 ...)"), and the
 # admin and the corrections log look history up per object and date.

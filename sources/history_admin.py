@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from .paginators import BoundedCountPaginator
+from .records import TimestampedModel
 from .services import RestoreRefused, deleted_records, restore_deleted
 
 REASON_FIELD = "change_reason"
@@ -42,11 +43,15 @@ class ChangeReasonForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
+        # Desk records carry their version and their editorial rules; audit records do not.
+        self.is_desk_record = isinstance(self.instance, TimestampedModel)
+        if self.instance.pk and self.is_desk_record:
             self.fields[SEEN_FIELD].initial = self.instance.updated_at.isoformat()
 
     def clean(self):
         cleaned_data = super().clean()
+        if not self.is_desk_record:
+            return cleaned_data
         if self.instance.pk and self.checks_concurrent_edits:
             self.refuse_lost_update(cleaned_data.get(SEEN_FIELD))
         changes = {name: cleaned_data[name] for name in self.changed_data if name in cleaned_data}

@@ -1,5 +1,7 @@
 """Fixture import: history for every change, none for no change, and all or nothing."""
 
+import datetime
+import hashlib
 import io
 import json
 
@@ -9,7 +11,7 @@ from django.core.management.base import CommandError
 
 from sources.models import Source
 from talks.management.commands.import_fixtures import Command as ImportCommand
-from talks.models import Citation, Claim, Person, PersonAlias, Role
+from talks.models import Citation, Claim, ImportRun, Person, PersonAlias, Role
 from talks.services.fixture_import import FIXTURE_MODELS, ImportFailed, import_fixtures
 
 from .conftest import make_person
@@ -198,12 +200,14 @@ def test_a_file_with_several_problems_lists_each_and_writes_nothing(tmp_path):
     messages = [str(problem) for problem in problems]
     assert all(message.startswith(str(path)) for message in messages)
     assert messages[0].endswith("object #0: unknown model 'talks.nosuchthing'")
-    assert messages[1].endswith("object #2, talks.person, field 'name': expected text, got 42")
+    assert messages[1].endswith(
+        "object #2, talks.person, [\"number\"], field 'name': expected text, got 42"
+    )
     assert "field 'nickname': Person has no field 'nickname'" in messages[2]
     assert "field 'start_date'" in messages[3] and "invalid date" in messages[3]
     assert messages[4].endswith(
-        "object #5, talks.claim, field 'claimant': refers to talks.person [\"nobody\"], "
-        "which is neither in the file nor in the database"
+        "object #5, talks.claim, [\"c\"], field 'claimant': refers to talks.person "
+        '["nobody"], which is neither in the file nor in the database'
     )
     assert messages[5].endswith(f"the same natural key is already at {path} object #1")
     assert messages[6].endswith("The end date cannot be before the start date.")
@@ -228,10 +232,19 @@ def test_broken_json_is_reported_with_line_and_column(tmp_path):
 @pytest.mark.parametrize(
     ("fields", "problem"),
     [
-        ({"published_on": 20251130}, "field 'published_on': not a valid value here: 20251130"),
-        ({"created_at": [2025]}, "field 'created_at': not a valid value here: [2025]"),
+        (
+            {"published_on": 20251130},
+            "[\"report\"], field 'published_on': not a valid value here: 20251130",
+        ),
+        (
+            {"created_at": [2025]},
+            "[\"report\"], field 'created_at': not a valid value here: [2025]",
+        ),
         ({"url": "https://[::1/a"}, "[\"report\"], field 'url': Enter a valid URL."),
-        ({"notes": "a\u0000b"}, "field 'notes': text cannot contain NUL (0x00) characters"),
+        (
+            {"notes": "a\u0000b"},
+            "[\"report\"], field 'notes': text cannot contain NUL (0x00) characters",
+        ),
         ({"slug": "a\u0000b"}, "field 'slug': text cannot contain NUL (0x00) characters"),
     ],
     ids=["date-as-number", "time-as-list", "broken-url", "nul-in-text", "nul-in-key"],
@@ -275,7 +288,9 @@ def test_command_reports_bad_input_without_traceback(tmp_path, capsys, monkeypat
     assert exit.value.code == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err
-    assert f"{path}, object #2, talks.person, field 'name': expected text, got 42" in err
+    assert (
+        f"{path}, object #2, talks.person, [\"number\"], field 'name': expected text, got 42" in err
+    )
     assert err.splitlines()[-1] == "CommandError: 7 problem(s); nothing was imported."
     assert object_rows() == 0
 
@@ -318,3 +333,146 @@ def test_command_refuses_an_unknown_user(tmp_path):
         call_command("import_fixtures", str(path), "--user", "nobody")
 
     assert object_rows() == 0
+
+
+@pytest.mark.django_db
+def test_import_records_a_run_that_its_history_rows_name(tmp_path, editor):
+    path = write_fixture(tmp_path / "desk.json", DESK)
+
+    result = import_fixtures([path], user=editor, reason="first load")
+
+    run = ImportRun.objects.get()
+    assert result.run == run
+    assert (run.user, run.reason, run.channel) == (editor, "first load", "command")
+    assert run.files == [
+        {"name": "desk.json", "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "objects": 6}
+    ]
+    assert run.counts["talks.claim"] == {"created": 1}
+    assert (run.created, run.updated, run.unchanged) == (6, 0, 0)
+    assert run.finished_at >= run.started_at
+    for model in DESK_MODELS:
+        (row,) = model.history.all()
+        assert f" in import run #{run.pk}: first load" in row.history_change_reason
+        assert row.history_user == editor
+
+
+@pytest.mark.django_db
+def test_failed_and_dry_runs_leave_no_run_behind(tmp_path):
+    broken = write_fixture(tmp_path / "broken.json", BROKEN_DESK)
+    with pytest.raises(ImportFailed):
+        import_fixtures([broken])
+
+    import_fixtures([write_fixture(tmp_path / "desk.json", DESK)], dry_run=True)
+
+    assert not ImportRun.objects.exists()
+    assert not ImportRun.history.exists()
+
+
+@pytest.mark.django_db
+def test_timestamps_the_file_carries_are_kept(tmp_path):
+    person = {
+        "slug": "rustem-umerov",
+        "name": "Rustem Umerov",
+        "created_at": "2025-11-30T09:15:00.250Z",
+        "updated_at": "2025-12-01T10:00:00Z",
+    }
+    path = write_fixture(tmp_path / "p.json", [{"model": "talks.person", "fields": person}])
+
+    import_fixtures([path])
+
+    umerov = Person.objects.get()
+    assert umerov.created_at == datetime.datetime(
+        2025, 11, 30, 9, 15, 0, 250000, tzinfo=datetime.UTC
+    )
+    assert umerov.updated_at == datetime.datetime(2025, 12, 1, 10, 0, tzinfo=datetime.UTC)
+    assert umerov.history.get().created_at == umerov.created_at
+
+
+@pytest.mark.django_db
+def test_a_change_without_a_time_in_the_file_stamps_updated_at(tmp_path):
+    import_fixtures([write_fixture(tmp_path / "desk.json", DESK)])
+    before = Person.objects.get().updated_at
+
+    import_fixtures(
+        [write_fixture(tmp_path / "2.json", changed_fields(DESK, 1, name="S. Witkoff"))]
+    )
+
+    witkoff = Person.objects.get()
+    assert witkoff.updated_at > before
+    assert witkoff.created_at < witkoff.updated_at
+
+
+@pytest.mark.django_db
+def test_an_imported_change_shows_as_a_diff_in_the_history(tmp_path):
+    import_fixtures([write_fixture(tmp_path / "desk.json", DESK)])
+    changed = changed_fields(DESK, 4, status="in_review", text="The Miami talks were useful.")
+
+    import_fixtures([write_fixture(tmp_path / "desk-2.json", changed)])
+
+    claim = Claim.objects.get()
+    new, old = claim.history.all()[:2]
+    delta = new.diff_against(old)
+    assert {change.field: (change.old, change.new) for change in delta.changes} == {
+        "status": ("published", "in_review"),
+        "text": ("The talks in Miami were productive.", "The Miami talks were useful."),
+    }
+    assert new.updated_at > old.updated_at
+    assert claim.published_at == old.published_at, "the first publication time is kept"
+
+
+@pytest.mark.django_db
+def test_a_published_claim_without_a_time_gets_one_and_keeps_it(tmp_path):
+    path = write_fixture(tmp_path / "desk.json", DESK)
+    import_fixtures([path])
+    published_at = Claim.objects.get().published_at
+
+    result = import_fixtures([path])
+
+    assert published_at is not None
+    assert Claim.objects.get().published_at == published_at
+    assert dict(result.counts["talks.claim"]) == {"unchanged": 1}
+
+
+@pytest.mark.django_db
+def test_references_may_point_across_files_in_either_direction(tmp_path):
+    claims = write_fixture(tmp_path / "claims.json", [DESK[4], DESK[5]])
+    rest = write_fixture(tmp_path / "rest.json", DESK[:4])
+
+    result = import_fixtures([claims, rest])
+
+    assert Citation.objects.get().claim.claimant.slug == "steve-witkoff"
+    assert [file["name"] for file in result.run.files] == ["claims.json", "rest.json"]
+
+
+@pytest.mark.django_db
+def test_fields_the_file_leaves_out_keep_their_values(tmp_path):
+    make_person(name="Steve Witkoff", slug="steve-witkoff", description="US special envoy")
+    path = write_fixture(
+        tmp_path / "p.json", [{"model": "talks.person", "fields": {"slug": "steve-witkoff"}}]
+    )
+
+    result = import_fixtures([path])
+
+    assert Person.objects.get().description == "US special envoy"
+    assert dict(result.counts["talks.person"]) == {"unchanged": 1}
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+@pytest.mark.django_db
+def test_on_a_terminal_the_command_shows_its_progress_then_the_summary(tmp_path):
+    path = write_fixture(tmp_path / "desk.json", DESK)
+    terminal, pipe = Terminal(), io.StringIO()
+
+    call_command("import_fixtures", str(path), stdout=terminal)
+    call_command("import_fixtures", str(path), stdout=pipe)
+
+    shown = terminal.getvalue()
+    assert "\rchecked 6 of 6 objects\x1b[K" in shown
+    assert "\rwritten 6 of 6 objects\x1b[K" in shown
+    assert shown.splitlines()[-1] == f"Imported: {path}"
+    assert "\r" not in pipe.getvalue()
+    assert "6 objects in " in pipe.getvalue()

@@ -22,6 +22,7 @@ from talks.models import (
     Statement,
 )
 from talks.services.fixture_import import FIXTURE_MODELS, import_fixtures
+from talks.services.fixture_rules import NATURAL_KEY_FIELDS
 
 from .conftest import SEED_FIXTURE, make_claim, make_meeting, make_person, make_source
 
@@ -234,3 +235,22 @@ def test_the_seed_imports_and_its_dump_imports_back_unchanged(tmp_path):
     dumped = assert_dump_imports_back_unchanged(dump(), tmp_path)
 
     assert len(dumped) == len(json.loads(SEED_FIXTURE.read_text(encoding="utf-8")))
+
+
+def key_from_fields(instance):
+    """The natural key as the importer reads it: from the fields NATURAL_KEY_FIELDS names."""
+    key = ()
+    for name in NATURAL_KEY_FIELDS[instance._meta.label_lower]:
+        value = getattr(instance, name)
+        if hasattr(value, "natural_key"):
+            key += key_from_fields(value)
+        else:
+            key += (value.isoformat() if hasattr(value, "isoformat") else value,)
+    return key
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", FIXTURE_MODELS, ids=lambda model: model._meta.label)
+def test_the_importer_reads_each_natural_key_from_the_right_fields(model, editor):
+    for instance in make_desk(editor)[model]:
+        assert key_from_fields(instance) == instance.natural_key()

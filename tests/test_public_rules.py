@@ -396,3 +396,20 @@ def test_provenance_walks_every_level_in_one_query_and_a_cycle_ends_it(
     Citation.objects.create(claim=claim, source=leak, quote="Leaked", relation="originates")
     chain = [href for href in links(client.get(claim.get_absolute_url())) if "/sources/" in href]
     assert chain == [f"/sources/{s.slug}/" for s in (article, agency, briefing, leak)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_shows_on_the_public_pages_at_once(client, tmp_path):
+    """The importer writes by COPY, without signals; the cached pages must still move on."""
+    from talks.models.editions import Edition
+    from talks.services.fixture_import import import_fixtures
+
+    before = Edition.current().number
+    fixture = tmp_path / "one.json"
+    fixture.write_text(
+        '[{"model": "talks.person", "fields": {"slug": "new-envoy", "name": "New Envoy"}}]'
+    )
+
+    import_fixtures([fixture])
+
+    assert Edition.current().number > before

@@ -219,3 +219,25 @@ def test_the_contradiction_page_offers_only_the_decisions_of_the_role(as_role, o
     resolve_url = reverse("admin:talks_contradiction_resolve", args=[open_contradiction.pk])
     assert confirm_url in editor_page and resolve_url not in editor_page
     assert confirm_url in chief_page and resolve_url in chief_page
+
+
+def test_a_contributor_may_not_import_and_an_editor_may(django_user_model, tmp_path):
+    from talks.services.fixture_import import ImportFailed, import_fixtures
+
+    fixture = tmp_path / "people.json"
+    fixture.write_text(
+        '[{"model": "talks.person", "fields": {"slug": "new-envoy", "name": "New Envoy"}}]'
+    )
+
+    with pytest.raises(ImportFailed) as refused:
+        import_fixtures([fixture], user=user_in(django_user_model, "Contributor"))
+    assert "Your role does not allow importing" in str(refused.value.result.problems[0])
+
+    result = import_fixtures([fixture], user=user_in(django_user_model, "Editor"))
+    assert result.counts["talks.person"]["created"] == 1
+
+
+def test_a_contributor_adds_statements_to_a_draft(as_role):
+    page = as_role("Contributor").get(reverse("admin:talks_statement_add"))
+
+    assert page.status_code == 200

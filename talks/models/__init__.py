@@ -1,6 +1,7 @@
 from .claims import Citation, Claim, ClaimSubject
 from .contradictions import Contradiction, ContradictionSuggestion
 from .editions import Edition  # noqa: F401  (the pages' clock, not desk data)
+from .imports import ImportRun
 from .meetings import Meeting, MeetingCitation, Participant
 from .people import Person, PersonAlias, Role, RoleCitation
 from .statements import Statement
@@ -11,6 +12,7 @@ __all__ = [
     "ClaimSubject",
     "Contradiction",
     "ContradictionSuggestion",
+    "ImportRun",
     "Meeting",
     "MeetingCitation",
     "Participant",

@@ -1,3 +1,5 @@
+import time
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
@@ -25,15 +27,60 @@ class Command(BaseCommand):
                 author = get_user_model()._default_manager.get_by_natural_key(user)
             except get_user_model().DoesNotExist:
                 raise CommandError(f"No user named '{user}'.") from None
+        progress = ProgressLine(self.stdout) if self.stdout.isatty() else None
         try:
-            result = import_fixtures(files, user=author, reason=reason, dry_run=dry_run)
+            result = import_fixtures(
+                files, user=author, reason=reason, dry_run=dry_run, progress=progress
+            )
         except ImportFailed as failure:
+            if progress:
+                progress.clear()
             for problem in failure.result.problems:
                 self.stderr.write(str(problem))
-            raise CommandError(
-                f"{len(failure.result.problems)} problem(s); nothing was imported."
-            ) from None
+            if failure.result.more_problems:
+                self.stderr.write(f"... and {failure.result.more_problems} more problem(s)")
+            total = len(failure.result.problems) + failure.result.more_problems
+            raise CommandError(f"{total} problem(s); nothing was imported.") from None
+        if progress:
+            progress.clear()
         for line in result.summary_lines():
             self.stdout.write(line)
+        totals = result.totals()
+        rate = result.objects / result.seconds if result.seconds else 0
+        run = f"Import run #{result.run.pk}: " if result.run else ""
+        self.stdout.write(
+            f"{run}{result.objects} objects in {result.seconds:.1f} s ({rate:,.0f} objects/s): "
+            f"{totals['created']} created, {totals['updated']} updated, "
+            f"{totals['unchanged']} unchanged"
+        )
         verb = "Checked (dry run, nothing written)" if dry_run else "Imported"
         self.stdout.write(self.style.SUCCESS(f"{verb}: {', '.join(files)}"))
+
+
+class ProgressLine:
+    """One line on a terminal, rewritten as the import reads, checks and writes."""
+
+    def __init__(self, stream, every=0.2):
+        self.stream, self.every = stream, every
+        self.shown = time.monotonic()
+        self.stage_started = {}
+
+    def __call__(self, stage, done, total):
+        now = time.monotonic()
+        started = self.stage_started.setdefault(stage, now)
+        if now - self.shown < self.every and done != total:
+            return
+        self.shown = now
+        rate = done / (now - started) if now > started else 0
+        line = f"{stage} {done:,}"
+        if total:
+            line += f" of {total:,} objects"
+            if rate and done < total:
+                line += f", {rate:,.0f}/s, about {(total - done) / rate:.0f} s left"
+        else:
+            line += f" objects, {rate:,.0f}/s"
+        self.stream.write(f"\r{line}\x1b[K", ending="")
+        self.stream.flush()
+
+    def clear(self):
+        self.stream.write("\r\x1b[K", ending="")

@@ -1,0 +1,182 @@
+"""Import runs in the admin: read-only audit records, and the upload that starts one.
+
+Adding an import run is importing a fixture: the add page takes a file, shows what a dry run
+would create, change and leave alone (or every problem), and imports it once confirmed.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from sources.history_admin import TrackedAdmin
+
+from ..models import ImportRun
+from ..services.fixture_import import ImportFailed, import_fixtures
+from ..services.fixture_uploads import (
+    UploadMissing,
+    discard_upload,
+    stage_upload,
+    staged_fixture,
+)
+
+MAX_UPLOAD_MB = 50
+
+
+class UploadForm(forms.Form):
+    fixture = forms.FileField(
+        label="Fixture file",
+        help_text="JSON with natural keys, as manage.py export_fixtures writes it.",
+    )
+    reason = forms.CharField(
+        label="Reason for this import",
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"size": 80}),
+        help_text="Kept in every history row the import writes.",
+    )
+
+    def clean_fixture(self):
+        fixture = self.cleaned_data["fixture"]
+        if fixture.size > MAX_UPLOAD_MB * 2**20:
+            raise forms.ValidationError(
+                f"The file is larger than {MAX_UPLOAD_MB} MB; import it with "
+                "manage.py import_fixtures."
+            )
+        return fixture
+
+
+class ConfirmForm(forms.Form):
+    sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    name = forms.CharField(widget=forms.HiddenInput, max_length=255)
+    reason = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(TrackedAdmin):
+    list_display = [
+        "started_at",
+        "file_names",
+        "user",
+        "channel",
+        "created",
+        "updated",
+        "unchanged",
+        "took",
+    ]
+    list_filter = ["channel"]
+    search_fields = ["reason", "uid", "user__username"]
+    list_select_related = ["user"]
+    date_hierarchy = "started_at"
+    fieldsets = [
+        (None, {"fields": ["uid", "started_at", "finished_at", "took", "user", "channel"]}),
+        ("What", {"fields": ["reason", "file_table", "count_table"]}),
+    ]
+    readonly_fields = ["took", "file_table", "count_table"]
+
+    def get_fieldsets(self, request, obj=None):
+        return self.fieldsets  # nothing here is edited, so there is no reason to give
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("talks.run_import")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="files")
+    def file_names(self, run):
+        return ", ".join(file["name"] for file in run.files)
+
+    @admin.display(description="took")
+    def took(self, run):
+        return f"{run.duration.total_seconds():.1f} s" if run.duration else "-"
+
+    @admin.display(description="files")
+    def file_table(self, run):
+        return format_html(
+            "<table><tr><th>file</th><th>SHA-256</th><th>objects</th></tr>{}</table>",
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
+                ((f["name"], f["sha256"], f["objects"]) for f in run.files),
+            ),
+        )
+
+    @admin.display(description="per model")
+    def count_table(self, run):
+        return counts_table(run.counts)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Upload, dry run, confirm: the add page of an import run imports a fixture."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta}
+        if request.method == "POST" and "confirm" in request.POST:
+            return self._confirm(request, context)
+        form = UploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            fixture = stage_upload(form.cleaned_data["fixture"])
+            reason = form.cleaned_data["reason"]
+            try:
+                result = import_fixtures([fixture], dry_run=True)
+            except ImportFailed as failure:
+                context["failure"] = failure.result
+            else:
+                context["summary"] = counts_table(result.counts)
+                context["totals"] = result.totals()
+                context["confirm"] = ConfirmForm(
+                    initial={"sha256": fixture.sha256, "name": fixture.name, "reason": reason}
+                )
+            context["fixture"] = fixture
+        context["form"] = form
+        return TemplateResponse(request, "admin/talks/importrun/import.html", context)
+
+    def _confirm(self, request, context):
+        form = ConfirmForm(request.POST)
+        if not form.is_valid():
+            return redirect("admin:talks_importrun_add")
+        sha256 = form.cleaned_data["sha256"]
+        try:
+            fixture = staged_fixture(sha256, form.cleaned_data["name"])
+            result = import_fixtures(
+                [fixture],
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                channel=ImportRun.Channel.ADMIN,
+            )
+        except UploadMissing as missing:
+            messages.error(request, str(missing))
+            return redirect("admin:talks_importrun_add")
+        except ImportFailed as failure:
+            context.update(form=UploadForm(), failure=failure.result, fixture=fixture)
+            return TemplateResponse(request, "admin/talks/importrun/import.html", context)
+        discard_upload(sha256)
+        totals = result.totals()
+        messages.success(
+            request,
+            f"Imported {fixture.name}: {totals['created']} created, {totals['updated']} "
+            f"updated, {totals['unchanged']} unchanged.",
+        )
+        return redirect(reverse("admin:talks_importrun_change", args=[result.run.pk]))
+
+
+def counts_table(counts):
+    """Created, updated and unchanged per model, as the dry run and the run record show them."""
+    return format_html(
+        "<table class='import-counts'><thead><tr><th>model</th><th>created</th>"
+        "<th>updated</th><th>unchanged</th></tr></thead><tbody>{}</tbody></table>",
+        format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (label, c.get("created", 0), c.get("updated", 0), c.get("unchanged", 0))
+                for label, c in sorted(counts.items())
+            ),
+        ),
+    )

@@ -1,0 +1,33 @@
+from types import SimpleNamespace
+
+from django.core.management.base import BaseCommand
+
+from talks.services.fixture_export import export_fixtures
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the desk as fixture JSON with natural keys, sorted and stable: what "
+        "import_fixtures reads. Standard output unless --output is given."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--output", metavar="FILE", help="Write here, not to standard output.")
+        parser.add_argument(
+            "--published-only",
+            action="store_true",
+            help="Only published claims and what they rest on: sources, people, meetings.",
+        )
+
+    def handle(self, *args, output, published_only, **options):
+        if output:
+            with open(output, "w", encoding="utf-8") as stream:
+                counts = export_fixtures(stream, published_only=published_only)
+        else:  # as it comes: OutputWrapper would end each piece with a newline
+            stream = SimpleNamespace(write=lambda text: self.stdout.write(text, ending=""))
+            counts = export_fixtures(stream, published_only=published_only)
+        # The summary never goes where the JSON goes.
+        report = self.stdout if output else self.stderr
+        for label, count in counts.items():
+            report.write(f"{label}: {count}")
+        report.write(f"Exported {sum(counts.values())} objects to {output or 'standard output'}")

@@ -1,0 +1,79 @@
+"""Import runs: the audit record of each fixture import, which its history rows name."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from sources.records import choices_constraint, tracked_history
+
+
+class ImportChannel(models.TextChoices):
+    COMMAND = "command", "manage.py import_fixtures"
+    ADMIN = "admin", "Admin upload"
+
+
+class ImportRunManager(models.Manager):
+    def get_by_natural_key(self, uid):
+        return self.get(uid=uid)
+
+
+class ImportRun(models.Model):
+    """Who imported which files, when and why, and what it created, changed or left alone.
+
+    Written by the import service only, in the import's own transaction: a failed import
+    leaves no run behind. Every history row the run writes names it in its change reason.
+    """
+
+    Channel = ImportChannel
+
+    uid = models.UUIDField("run ID", default=uuid.uuid4, unique=True, editable=False)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who ran it; blank for a command run without --user.",
+    )
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    reason = models.TextField(blank=True)
+    files = models.JSONField(
+        default=list, help_text="Each file as imported: name, SHA-256 and number of objects."
+    )
+    counts = models.JSONField(
+        default=dict, help_text="Per model: how many objects were created, updated, unchanged."
+    )
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+
+    objects = ImportRunManager()
+    history = tracked_history()
+
+    class Meta:
+        ordering = ["-started_at"]
+        default_permissions = ["view"]
+        permissions = [("run_import", "Can import fixture files")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(finished_at__isnull=True)
+                | models.Q(finished_at__gte=models.F("started_at")),
+                name="talks_importrun_finished_after_started",
+                violation_error_message="An import run cannot finish before it started.",
+            ),
+            choices_constraint("channel", ImportChannel),
+        ]
+
+    def __str__(self):
+        names = ", ".join(file["name"] for file in self.files) or "no file"
+        return f"Import run #{self.pk}: {names} ({self.started_at:%d %b %Y %H:%M})"
+
+    def natural_key(self):
+        return (str(self.uid),)
+
+    @property
+    def duration(self):
+        return self.finished_at - self.started_at if self.finished_at else None

@@ -7,6 +7,7 @@ checked for its history row: who, and why.
 """
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
@@ -166,6 +167,22 @@ def test_flag_action_without_a_note_asks_again(editor_client, pair):
 
     assert response.status_code == 200
     assert response.context["form"].errors == {"note": ["This field is required."]}
+    assert not Contradiction.objects.exists()
+
+
+def test_only_editors_who_may_add_contradictions_can_flag(client, django_user_model, pair):
+    clerk = django_user_model.objects.create_user("clerk", password="pw", is_staff=True)
+    clerk.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_claim", "change_claim", "delete_claim"])
+    )
+    client.force_login(clerk)
+
+    actions = client.get(reverse(CHANGELIST)).context["action_form"].fields["action"].choices
+    flag_page = reverse("admin:talks_claim_flag_contradiction", args=[pair[0].pk])
+
+    assert [name for name, _ in actions] == ["", "delete_selected"]
+    assert client.get(flag_page).status_code == 403
+    assert flag_action(client, pair, confirm="1", kind="role", note="N").status_code == 302
     assert not Contradiction.objects.exists()
 
 

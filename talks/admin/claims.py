@@ -149,7 +149,11 @@ class ClaimAdmin(TrackedAdmin):
         }
         return super().history_view(request, object_id, extra_context)
 
-    @admin.action(description="Flag as contradiction")
+    def has_flag_permission(self, request):
+        """Flagging creates a contradiction: for editors who may add one."""
+        return self.admin_site.get_model_admin(Contradiction).has_add_permission(request)
+
+    @admin.action(description="Flag as contradiction", permissions=["flag"])
     def flag_as_contradiction(self, request, queryset):
         """Two selected claims, compared side by side, then flagged with a kind and a note."""
         claims = list(queryset.order_by("pk")[:3])
@@ -211,7 +215,7 @@ class ClaimAdmin(TrackedAdmin):
         claim = self.get_object(request, object_id)
         if claim is None:
             raise Http404
-        if not self.admin_site.get_model_admin(Contradiction).has_add_permission(request):
+        if not self.has_flag_permission(request):
             raise PermissionDenied
         form = FlagAgainstClaimForm(request.POST or None)
         if request.method == "POST" and form.is_valid():

@@ -370,6 +370,7 @@ def test_a_readers_copy_is_confirmed_with_304_until_the_page_changes(client, cla
     url = claim_with_everything.get_absolute_url()
     first = client.get(url)
     assert first["Cache-Control"] == "public, max-age=60"
+    assert (first["X-Cache"], client.get(url)["X-Cache"]) == ("miss", "hit")
     etag, modified = first["ETag"], first["Last-Modified"]
 
     assert client.get(url, headers={"if-none-match": etag}).status_code == 304

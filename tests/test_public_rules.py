@@ -397,3 +397,7 @@ def test_provenance_walks_every_level_in_one_query_and_a_cycle_ends_it(
     Citation.objects.create(claim=claim, source=leak, quote="Leaked", relation="originates")
     chain = [href for href in links(client.get(claim.get_absolute_url())) if "/sources/" in href]
     assert chain == [f"/sources/{s.slug}/" for s in (article, agency, briefing, leak)]
+    # A source only behind cited ones is on the public record too, with no claim citing it.
+    behind = client.get(f"/sources/{agency.slug}/")
+    assert behind.status_code == 200
+    assert "No published claim cites it directly" in text_of(behind)

@@ -177,12 +177,19 @@ SCRIPT = "<script>alert(1)</script>"
 def test_every_text_is_escaped(client):
     x = SCRIPT
     person = make_person(name=f"Person {x}", description=x, wikidata_id="")
-    PersonAlias.objects.create(person=person, name=x)
+    short = '"><i>x</i>'  # for the short fields, and to break out of an attribute
+    PersonAlias.objects.create(person=person, name=x, language=short)
     Role.objects.create(person=person, title=x, organisation=x, note=x)
     meeting = make_meeting(title=f"Meeting {x}", place=x, country=x, description=x)
     Participant.objects.create(meeting=meeting, person=person, side=x, note=x)
     origin = make_source(
-        title=f"Origin {x}", outlet=x, author=x, notes=x, url="javascript:alert(1)"
+        title=f"Origin {x}",
+        outlet=x,
+        author=x,
+        notes=x,
+        language=short,
+        url="javascript:alert(1)",
+        archive_url="javascript:alert(2)",
     )
     source = make_source(title=f"Source {x}", outlet=x, author=x, notes=x)
     SourceBasis.objects.create(source=source, basis=origin, note=x)
@@ -215,6 +222,7 @@ def test_every_text_is_escaped(client):
     for url in urls:
         html = client.get(url).content.decode()
         assert "<script>" not in html.replace('<script type="application/ld+json">', ""), url
+        assert "<i>" not in html, url
         assert "javascript:" not in html, url
     page = client.get(claim.get_absolute_url())
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.content.decode()

@@ -33,7 +33,8 @@ def public_page(view):
         edition = Edition.current()
         key = page_cache_key(edition.number, request)
         cached = cache.get(key)
-        if cached is None:
+        hit = cached is not None
+        if not hit:
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming:
                 return response
@@ -47,6 +48,7 @@ def public_page(view):
         response = HttpResponse(content, content_type=content_type)
         response["ETag"] = etag
         response["Last-Modified"] = http_date(edition.changed_at.timestamp())
+        response["X-Cache"] = "hit" if hit else "miss"  # for operators and the benchmark
         patch_cache_control(response, public=True, max_age=MAX_AGE)
         return get_conditional_response(
             request,

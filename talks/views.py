@@ -117,14 +117,15 @@ def meeting_detail(request, slug):
 @public_page
 def source_detail(request, slug):
     source = get_object_or_404(Source, slug=slug)
-    claims = Claim.objects.published().resting_on(source).select_related("claimant")
-    claims = first_few(claims.newest_first())
-    if not claims["shown"]:  # only a published claim puts a source on the public record
+    published = Claim.objects.published()
+    # On the public record when a published claim cites it or a source that rests on it.
+    if not published.resting_on(source).exists():
         raise Http404("No published claim rests on this source.")
+    citing = published.filter(citations__source=source).select_related("claimant")
     context = {
         "source": source,
         "provenance": ProvenanceMap(SourceBasis.objects.upstream_of([source.pk])).tree(source),
-        "claims": claims,
+        "claims": first_few(citing.newest_first()),
     }
     return TemplateResponse(request, "talks/source_detail.html", context)
 

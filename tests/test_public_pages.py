@@ -157,7 +157,7 @@ def test_claim_page_follows_each_source_back_to_the_origin_with_its_exact_quote(
     assert "It rests on 6 more sources" in page
 
 
-def test_source_page_shows_everything_it_rests_on_and_the_claims_resting_on_it(seed, client):
+def test_source_page_shows_everything_it_rests_on_and_the_claims_citing_it(seed, client):
     article = client.get("/sources/article-2025-12-05-miami-talks/")
     bases = [href for href in links(article) if href.startswith("/sources/")]
     assert len(set(bases)) == 8  # seven bases, and the briefing behind Suspilne
@@ -166,8 +166,11 @@ def test_source_page_shows_everything_it_rests_on_and_the_claims_resting_on_it(s
 
     briefing = client.get("/sources/ukrainian-delegation-sources-miami-talks/")
     assert "this source is the origin of what it says" in text_of(briefing)
-    # Claims citing a source that relays the briefing rest on the briefing too.
     assert "/claims/ukrainian-side-umerov-hnatov/" in links(briefing)
+    # The article relays Suspilne, but a claim citing only the article does not rest on it.
+    suspilne = links(client.get("/sources/suspilne-report-miami-talks-concluded/"))
+    assert "/claims/miami-talks-concluded/" in suspilne
+    assert "/claims/moscow-meeting-nearly-five-hours/" not in suspilne
 
 
 def test_person_page_shows_who_they_are_their_roles_meetings_and_claims(seed, client):

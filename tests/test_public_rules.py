@@ -177,12 +177,19 @@ SCRIPT = "<script>alert(1)</script>"
 def test_every_text_is_escaped(client):
     x = SCRIPT
     person = make_person(name=f"Person {x}", description=x, wikidata_id="")
-    PersonAlias.objects.create(person=person, name=x)
+    short = '"><i>x</i>'  # for the short fields, and to break out of an attribute
+    PersonAlias.objects.create(person=person, name=x, language=short)
     Role.objects.create(person=person, title=x, organisation=x, note=x)
     meeting = make_meeting(title=f"Meeting {x}", place=x, country=x, description=x)
     Participant.objects.create(meeting=meeting, person=person, side=x, note=x)
     origin = make_source(
-        title=f"Origin {x}", outlet=x, author=x, notes=x, url="javascript:alert(1)"
+        title=f"Origin {x}",
+        outlet=x,
+        author=x,
+        notes=x,
+        language=short,
+        url="javascript:alert(1)",
+        archive_url="javascript:alert(2)",
     )
     source = make_source(title=f"Source {x}", outlet=x, author=x, notes=x)
     SourceBasis.objects.create(source=source, basis=origin, note=x)
@@ -215,6 +222,7 @@ def test_every_text_is_escaped(client):
     for url in urls:
         html = client.get(url).content.decode()
         assert "<script>" not in html.replace('<script type="application/ld+json">', ""), url
+        assert "<i>" not in html, url
         assert "javascript:" not in html, url
     page = client.get(claim.get_absolute_url())
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.content.decode()
@@ -370,6 +378,7 @@ def test_a_readers_copy_is_confirmed_with_304_until_the_page_changes(client, cla
     url = claim_with_everything.get_absolute_url()
     first = client.get(url)
     assert first["Cache-Control"] == "public, max-age=60"
+    assert (first["X-Cache"], client.get(url)["X-Cache"]) == ("miss", "hit")
     etag, modified = first["ETag"], first["Last-Modified"]
 
     assert client.get(url, headers={"if-none-match": etag}).status_code == 304
@@ -396,6 +405,10 @@ def test_provenance_walks_every_level_in_one_query_and_a_cycle_ends_it(
     Citation.objects.create(claim=claim, source=leak, quote="Leaked", relation="originates")
     chain = [href for href in links(client.get(claim.get_absolute_url())) if "/sources/" in href]
     assert chain == [f"/sources/{s.slug}/" for s in (article, agency, briefing, leak)]
+    # A source only behind cited ones is on the public record too, with no claim citing it.
+    behind = client.get(f"/sources/{agency.slug}/")
+    assert behind.status_code == 200
+    assert "No published claim cites it directly" in text_of(behind)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -31,6 +31,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"\nAdmin: http://{addrport}/admin/\nLogin: {DEMO_USERNAME} / {DEMO_PASSWORD}\n"
+                f"Public claim pages: http://{addrport}/claims/\n"
             )
         )
         if not no_serve:

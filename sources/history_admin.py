@@ -7,6 +7,7 @@ plain description of what the form changed. Inline rows and deletes carry the sa
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.db import models, router, transaction
 from django.db.models.deletion import Collector
@@ -121,7 +122,36 @@ def _short(value, limit=120):
     return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
-class TrackedAdmin(SimpleHistoryAdmin):
+class CheckedAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete that ignores a submitted value of the wrong type when it redraws.
+
+    Django's widget looks the submitted ids up to show them again; a value that is no id at
+    all ("abc" for a number) would raise there, a server error for a form error.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.remote_field.model._meta.get_field(self.field.remote_field.field_name)
+        return super().optgroups(name, [v for v in value if _is_valid(target, v)], attr)
+
+
+def _is_valid(field, value):
+    try:
+        field.to_python(value)
+    except (TypeError, ValueError, forms.ValidationError):
+        return False
+    return True
+
+
+class CheckedAutocompleteMixin:
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CheckedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class TrackedAdmin(CheckedAutocompleteMixin, SimpleHistoryAdmin):
     """A model admin whose every write leaves a history row with user and reason."""
 
     form = ChangeReasonForm
@@ -262,7 +292,7 @@ def delete_with_reason(obj, reason):
     collector.delete()
 
 
-class TrackedInline(admin.TabularInline):
+class TrackedInline(CheckedAutocompleteMixin, admin.TabularInline):
     """An inline of a tracked link model; its rows are saved by ``TrackedAdmin``.
 
     Text areas are kept small so a row (a quote with its source and place) fits the width.

@@ -241,3 +241,24 @@ def test_a_contributor_adds_statements_to_a_draft(as_role):
     page = as_role("Contributor").get(reverse("admin:talks_statement_add"))
 
     assert page.status_code == 200
+
+
+def test_only_a_chief_editor_imports_published_claims(django_user_model, tmp_path):
+    from talks.services.fixture_import import ImportFailed, import_fixtures
+
+    fixture = tmp_path / "claims.json"
+    fixture.write_text(
+        '[{"model": "talks.claim", "fields": {"slug": "imported", "text": "Imported.",'
+        ' "status": "published", "verdict": "accurate",'
+        ' "published_at": "2025-12-05T18:00:00Z"}}]'
+    )
+
+    with pytest.raises(ImportFailed) as refused:
+        import_fixtures([fixture], user=user_in(django_user_model, "Editor"))
+    problem = refused.value.result.problems[0]
+    assert (problem.index, problem.field) == (0, "status")
+    assert "only a chief editor may import published" in problem.message
+    assert not Claim.objects.exists()
+
+    import_fixtures([fixture], user=user_in(django_user_model, "Chief editor"))
+    assert Claim.objects.get().status == "published"

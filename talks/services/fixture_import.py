@@ -190,6 +190,7 @@ def import_fixtures(
         if not dry_run:  # from here on, what the check finds in the database stays true
             lock_tables(FIXTURE_MODELS)
         checked.resolve()
+        _refuse_publishing_beyond_the_role(checked, user)
         if not result.ok:
             order = {name: number for number, name in enumerate(checked.file_names)}
             result.problems.sort(key=lambda p: (order.get(p.file, 0), p.index or 0))
@@ -627,6 +628,31 @@ def _write(checked, *, user, reason, channel):
     run._change_reason = "Import finished"
     run.save()
     return run
+
+
+def _refuse_publishing_beyond_the_role(checked, user):
+    """Creating or changing published or retracted claims is a chief editor's step.
+
+    An import cannot tell a publication from an edit of a published claim, so a file that
+    writes any published or retracted claim needs the right to publish.
+    """
+    if user is None or user.has_perm("talks.publish_claim"):
+        return
+    rules = checked.rules["talks.claim"]
+    status = rules.by_name["status"].position
+    public = {Claim.Status.PUBLISHED, Claim.Status.RETRACTED}
+    for record in checked.defined["talks.claim"].values():
+        if record.outcome in ("created", "updated") and record.values[status] in public:
+            checked.result.problems.append(
+                Problem(
+                    record.file,
+                    "only a chief editor may import published or retracted claims",
+                    record.index,
+                    "talks.claim",
+                    record.key,
+                    "status",
+                )
+            )
 
 
 def _row(record):

@@ -53,7 +53,7 @@ VERDICT_RATINGS = {
 
 
 # What the search looks at, weighted: the claim itself first, then who made it, then why the
-# verdict. PostgreSQL indexes this very expression (migration 0002), so the two must match.
+# verdict. PostgreSQL indexes this very expression (migration 0003), so the two must match.
 SEARCH_CONFIG = "english"
 
 

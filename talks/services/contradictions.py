@@ -12,7 +12,7 @@ from django.utils import timezone
 from ..models import Contradiction, ContradictionSuggestion
 from ..models.contradictions import ContradictionRefused
 
-# The role each decision takes (see the editorial roles in migration 0002).
+# The role each decision takes (the role groups are made in migration 0006).
 DECISION_PERMISSIONS = {
     "confirm": "talks.decide_contradiction",
     "dismiss": "talks.decide_contradiction",

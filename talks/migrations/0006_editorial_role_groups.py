@@ -1,0 +1,80 @@
+"""The editorial roles as groups with their permissions (see README, "Roles")."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+# The desk's records a contributor adds and edits (drafts only, for claims: see
+# Claim.editorial_refusal), and the link rows they may also remove from a record.
+RECORDS = [
+    "sources.source",
+    "talks.person",
+    "talks.role",
+    "talks.meeting",
+    "talks.claim",
+]
+LINKS = [
+    "sources.sourcebasis",
+    "talks.personalias",
+    "talks.rolecitation",
+    "talks.participant",
+    "talks.meetingcitation",
+    "talks.claimsubject",
+    "talks.citation",
+    "talks.statement",
+]
+ROLES = {
+    "Contributor": [
+        *(f"{label}:{action}" for label in RECORDS for action in ("view", "add", "change")),
+        *(f"{label}:{action}" for label in LINKS for action in ("view", "add", "change", "delete")),
+        "talks.contradiction:view",
+        "talks.contradiction:add",
+        "talks.contradictionsuggestion:view",
+        "talks.importrun:view",
+    ],
+}
+ROLES["Editor"] = [
+    *ROLES["Contributor"],
+    "talks.contradiction:change",
+    "talks.claim:review_claim",
+    "talks.contradiction:decide_contradiction",
+    "talks.importrun:run_import",
+]
+ROLES["Chief editor"] = [
+    *ROLES["Editor"],
+    "talks.claim:publish_claim",
+    "talks.contradiction:resolve_contradiction",
+    *(f"{label}:delete" for label in [*RECORDS, "talks.contradiction"]),
+]
+
+
+def create_roles(apps, schema_editor):
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, grants in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        for grant in grants:
+            label, action = grant.split(":")
+            app_label, model_name = label.split(".")
+            codename = action if "_" in action else f"{action}_{model_name}"
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+
+
+def remove_roles(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.filter(name__in=ROLES).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("sources", "0001_initial"),
+        ("talks", "0005_import_runs"),
+    ]
+
+    operations = [migrations.RunPython(create_roles, remove_roles)]

@@ -1,8 +1,9 @@
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import OuterRef
 
 from .history_admin import TrackedAdmin, TrackedInline
 from .models import Source, SourceBasis
+from .records import RowCount
 
 
 class SourceBasisInline(TrackedInline):
@@ -30,7 +31,12 @@ class SourceAdmin(TrackedAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(citation_total=Count("citations"))
+        citations = Source._meta.get_field("citations").related_model  # talks' Citation
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(citation_total=RowCount(citations.objects.filter(source=OuterRef("pk"))))
+        )
 
     @admin.display(description="claims cited", ordering="citation_total")
     def citation_count(self, source):

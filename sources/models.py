@@ -143,6 +143,9 @@ class Source(SluggedModel):
 
     class Meta:
         ordering = ["-published_on", "title"]
+        indexes = [
+            models.Index(fields=["-published_on", "title", "-id"], name="sources_list_order")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["url"],

@@ -68,6 +68,20 @@ def register_sqlite_functions(sender, connection, **kwargs):
         )
 
 
+class RowCount(models.Subquery):
+    """How many rows a correlated queryset has, computed for each listed row only.
+
+    ``Count()`` over a join aggregates the whole table before the list takes its page; this
+    counts for the hundred rows on the page. Use with ``OuterRef("pk")`` in the queryset.
+    """
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
+    output_field = models.IntegerField()
+
+    def __init__(self, queryset, **extra):
+        super().__init__(queryset.order_by().values("pk"), **extra)
+
+
 class TimestampedModel(models.Model):
     """Created and updated times that an import may carry over from its file.
 

@@ -1,13 +1,14 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
 from sources.history_admin import TrackedAdmin, TrackedInline
+from sources.records import RowCount
 
 from ..models import Citation, Claim, ClaimSubject, Contradiction, Statement
 from ..models.contradictions import ContradictionRefused
@@ -83,7 +84,7 @@ class ClaimAdmin(TrackedAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                citation_total=Count("citations", distinct=True),
+                citation_total=RowCount(Citation.objects.filter(claim=OuterRef("pk"))),
                 contradicted=Exists(unresolved),
             )
         )

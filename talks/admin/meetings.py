@@ -1,7 +1,8 @@
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import OuterRef
 
 from sources.history_admin import TrackedAdmin, TrackedInline
+from sources.records import RowCount
 
 from ..models import Meeting, MeetingCitation, Participant
 
@@ -39,7 +40,13 @@ class MeetingAdmin(TrackedAdmin):
     inlines = [ParticipantInline, MeetingCitationInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(participant_total=Count("participants"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                participant_total=RowCount(Participant.objects.filter(meeting=OuterRef("pk")))
+            )
+        )
 
     @admin.display(description="participants", ordering="participant_total")
     def participant_count(self, meeting):

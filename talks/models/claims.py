@@ -215,7 +215,13 @@ class Claim(SluggedModel):
             ("publish_claim", "Can publish and retract claims"),
         ]
         ordering = ["-claimed_on", "-created_at"]
-        indexes = [models.Index(fields=["status", "-published_at"], name="talks_claim_published")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="talks_claim_published"),
+            # The admin's list order, its tie-breaker (-id) included.
+            models.Index(
+                fields=["-claimed_on", "-created_at", "-id"], name="talks_claim_list_order"
+            ),
+        ]
         constraints = [
             choices_constraint("status", ClaimStatus),
             choices_constraint("verdict", Verdict, allow_blank=True),

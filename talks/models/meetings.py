@@ -81,6 +81,9 @@ class Meeting(SluggedModel):
 
     class Meta:
         ordering = ["-start_date", "title"]
+        indexes = [
+            models.Index(fields=["-start_date", "title", "-id"], name="talks_meeting_list_order")
+        ]
         constraints = [
             end_after_start_constraint(),
             choices_constraint("kind", MeetingKind),

@@ -64,3 +64,26 @@ def test_the_changelist_shows_a_bounded_count_as_more_than(editor_client, monkey
 
     assert "more than 2" in page
     assert page.count('class="action-select"') == 4
+
+
+def test_the_contradiction_filters_list_the_most_involved_and_the_chosen(
+    editor_client, monkeypatch
+):
+    from talks.admin import contradictions as contradiction_admin
+    from talks.models import Contradiction
+
+    from .conftest import make_person
+
+    monkeypatch.setattr(contradiction_admin, "MOST_INVOLVED", 1)
+    often, once = make_person(name="Often Involved"), make_person(name="Once Involved")
+    for claimant in (often, often, once):
+        Contradiction.objects.create(
+            claim_a=make_claim(claimant=claimant), claim_b=make_claim(), kind="role"
+        )
+    url = reverse("admin:talks_contradiction_changelist")
+
+    unfiltered = editor_client.get(url).content.decode()
+    chosen = editor_client.get(url, {"person": once.pk}).content.decode()
+
+    assert "Often Involved" in unfiltered and "Once Involved" not in unfiltered
+    assert "Once Involved" in chosen

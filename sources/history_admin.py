@@ -222,9 +222,14 @@ class TrackedAdmin(CheckedAutocompleteMixin, SimpleHistoryAdmin):
         self.message_user(request, f"Restored “{record}”{also}.", messages.SUCCESS)
         return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[pk]))
 
+    @staticmethod
+    def is_revert(request):
+        """Whether the form is simple-history's revert page, which saves an old version."""
+        return "/history/" in request.path
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        form.checks_concurrent_edits = "/history/" not in request.path
+        form.checks_concurrent_edits = not self.is_revert(request)
         form.editor = request.user
         return form
 
@@ -242,7 +247,7 @@ class TrackedAdmin(CheckedAutocompleteMixin, SimpleHistoryAdmin):
         reason = form.cleaned_data.get(REASON_FIELD, "").strip()
         if reason:
             return reason
-        if "/history/" in request.path:
+        if self.is_revert(request):
             return "Reverted in the admin to an earlier version"
         if not change:
             return "Added in the admin"

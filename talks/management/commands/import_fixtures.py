@@ -1,8 +1,8 @@
 import time
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from talks.management.authors import author_named
 from talks.services.fixture_import import ImportFailed, import_fixtures
 
 
@@ -21,12 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--reason", default="", help="Why; stored in every history row.")
 
     def handle(self, *args, files, dry_run, user, reason, **options):
-        author = None
-        if user:
-            try:
-                author = get_user_model()._default_manager.get_by_natural_key(user)
-            except get_user_model().DoesNotExist:
-                raise CommandError(f"No user named '{user}'.") from None
+        author = author_named(user)
         progress = ProgressLine(self.stdout) if self.stdout.isatty() else None
         try:
             result = import_fixtures(

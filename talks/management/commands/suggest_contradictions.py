@@ -1,6 +1,6 @@
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from talks.management.authors import author_named
 from talks.services.suggestions import refresh_suggestions
 
 
@@ -18,12 +18,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, user, reason, **options):
-        author = None
-        if user:
-            try:
-                author = get_user_model()._default_manager.get_by_natural_key(user)
-            except get_user_model().DoesNotExist:
-                raise CommandError(f"No user named '{user}'.") from None
+        author = author_named(user)
         run = refresh_suggestions(user=author, reason=reason)
         for skipped in run.skipped:
             self.stdout.write(self.style.WARNING(skipped))

@@ -77,3 +77,11 @@ def test_admin_add_forms_answer_any_field_values(editor_client, url):
         assert editor_client.post(url, data).status_code in (200, 302, 400, 403)
 
     post()
+
+
+@pytest.mark.parametrize("url", ["/claims/", "/admin/talks/claim/"])
+def test_a_nul_character_in_a_parameter_is_a_bad_request(editor_client, url):
+    """PostgreSQL refuses NUL in any query; found by the fuzzing above on a list filter."""
+    response = editor_client.get(url, {"status__exact": "\x00", "q": "Mi\x00ami"})
+
+    assert response.status_code == 400

@@ -8,6 +8,8 @@ Two worker processes, one per database, serve the admin in-process (Django's tes
 logged in as a superuser); the parent asks them for each page in turn, alternating, so both
 sizes see the same machine load. Prints median and p95 per page at both sizes and the
 ratio large/small, then the cost of saving a claim (with its history row) at both sizes.
+The public pages are measured too, each rendered afresh (the page cache emptied before every
+request), so that their queries are timed, not the cache.
 Goal: every page within 1.5x of its small-size time and under 200 ms median at the large one.
 """
 
@@ -58,6 +60,23 @@ def pages(models):
         )
 
 
+def public_pages():
+    """(label, path) for the public pages of a published claim in the middle of the data."""
+    from talks.models import Claim
+
+    published = Claim.objects.published().exclude(meeting=None).exclude(claimant=None)
+    claim = published.filter(pk__gte=Claim.objects.count() // 2).order_by("pk").first()
+    source = claim.citations.select_related("source").first().source
+    yield "public claim list", "/claims/"
+    yield "public claim search", "/claims/?q=Geneva"
+    yield "public claim page", f"/claims/{claim.slug}/"
+    yield "public person page", f"/people/{claim.claimant.slug}/"
+    yield "public meeting page", f"/meetings/{claim.meeting.slug}/"
+    yield "public source page", f"/sources/{source.slug}/"
+    yield "public feed", "/feed/"
+    yield "public sitemap", "/sitemap.xml"
+
+
 def worker(database):
     """Serve page timings for one database over stdin/stdout, one JSON request per line."""
     os.environ.update(
@@ -70,6 +89,7 @@ def worker(database):
 
     django.setup()
     from django.contrib.auth import get_user_model
+    from django.core.cache import cache
     from django.test import Client
 
     from talks.services.fixture_import import FIXTURE_MODELS
@@ -77,20 +97,25 @@ def worker(database):
     user, _ = get_user_model().objects.get_or_create(
         username="bench", defaults={"is_staff": True, "is_superuser": True}
     )
-    client = Client()
-    client.force_login(user)
-    page_list = list(pages(FIXTURE_MODELS))
-    print(json.dumps([label for label, _ in page_list]), flush=True)
-    paths = dict(page_list)
+    editor, reader = Client(), Client()
+    editor.force_login(user)
+    page_list = [
+        *((label, editor, path) for label, path in pages(FIXTURE_MODELS)),
+        *((label, reader, path) for label, path in public_pages()),
+    ]
+    print(json.dumps([label for label, _, _ in page_list]), flush=True)
+    paths = {label: (client, path) for label, client, path in page_list}
     for line in sys.stdin:
         request = json.loads(line)
         if request["page"] == "save claim":
             timings = save_claim_timings(request["samples"])
         else:
             timings = []
+            client, path = paths[request["page"]]
             for _ in range(request["samples"]):
+                cache.clear()  # public pages: the render and its queries, not the page cache
                 started = time.perf_counter()
-                response = client.get(paths[request["page"]])
+                response = client.get(path)
                 timings.append(time.perf_counter() - started)
                 if response.status_code != 200:
                     raise SystemExit(f"{request['page']}: HTTP {response.status_code}")

@@ -5,7 +5,10 @@
 Makes, per claim: two citations, one person it is about and about ten history rows (its
 creation and nine edits); and in proportion: sources (1 per 10 claims), people (1 per 50),
 meetings (1 per 20), roles and other names (2 per person), contradictions (1 per 100), with a
-creation history row for each. The database is dropped, re-created and migrated first.
+creation history row for each; at least ``FULL_PAGE`` sources, people, meetings and
+contradictions, so that at any size every admin list has a full first page to show (a
+comparison of sizes then compares the same work). The database is dropped, re-created and
+migrated first.
 Same arguments, same data.
 """
 
@@ -84,6 +87,7 @@ VERBS = [
 STATUSES = ["published"] * 7 + ["draft", "in_review", "retracted"]
 VERDICTS = ["accurate", "mostly_accurate", "misleading", "mostly_false", "false", "unverifiable"]
 EPOCH = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
+FULL_PAGE = 150  # more than an admin list page (100)
 HISTORY_EDITS_PER_CLAIM = 9
 
 
@@ -141,9 +145,9 @@ def generate(url, claim_count, seed):
 
     rng = random.Random(seed)
     sizes = {
-        Source: max(10, claim_count // 10),
-        Person: max(20, claim_count // 50),
-        Meeting: max(10, claim_count // 20),
+        Source: max(FULL_PAGE, claim_count // 10),
+        Person: max(FULL_PAGE, claim_count // 50),
+        Meeting: max(FULL_PAGE, claim_count // 20),
     }
     counts = {}
     with transaction.atomic(), connection.cursor() as django_cursor:
@@ -405,8 +409,10 @@ def subjects(rng, claim_count, person_count):
 
 
 def contradictions(rng, claim_count):
-    for i in range(1, claim_count // 100 + 1):
-        a = i * 100 - 99
+    count = max(FULL_PAGE, claim_count // 100)
+    spacing = claim_count // count
+    for i in range(1, count + 1):
+        a = (i - 1) * spacing + 1
         yield {
             "id": i,
             "claim_a_id": a,

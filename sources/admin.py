@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.db.models import OuterRef
 
-from .history_admin import TrackedAdmin, TrackedInline
+from .admin_filters import RecentlyUsedValuesFilter, YearsFilter
+from .history_admin import NewestFirstAdmin, TrackedAdmin, TrackedInline
 from .models import Source, SourceBasis
 from .records import RowCount
 
@@ -17,9 +18,13 @@ class SourceBasisInline(TrackedInline):
 @admin.register(Source)
 class SourceAdmin(TrackedAdmin):
     list_display = ["title", "kind", "outlet", "published_on", "language", "citation_count"]
-    list_filter = ["kind", "language", "outlet"]
+    list_filter = [
+        "kind",
+        ("language", RecentlyUsedValuesFilter),
+        ("outlet", RecentlyUsedValuesFilter),
+        ("published_on", YearsFilter),
+    ]
     search_fields = ["title", "outlet", "author", "url", "slug"]
-    date_hierarchy = "published_on"
     # Meta.ordering does not apply to the counting queryset below; autocomplete pages need one.
     ordering = Source._meta.ordering
     prepopulated_fields = {"slug": ["title"]}
@@ -44,7 +49,7 @@ class SourceAdmin(TrackedAdmin):
 
 
 @admin.register(SourceBasis)
-class SourceBasisAdmin(TrackedAdmin):
+class SourceBasisAdmin(NewestFirstAdmin):
     list_display = ["source", "basis", "note"]
     search_fields = ["source__title", "basis__title"]
     autocomplete_fields = ["source", "basis"]

@@ -7,6 +7,7 @@ plain description of what the form changed. Inline rows and deletes carry the sa
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.db import models, router, transaction
@@ -17,6 +18,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_search import search
 from .paginators import BoundedCountPaginator
 from .records import TimestampedModel
 from .services import RestoreRefused, deleted_records, restore_deleted
@@ -162,6 +164,7 @@ class TrackedAdmin(CheckedAutocompleteMixin, SimpleHistoryAdmin):
 
     change_list_template = "admin/sources/tracked_change_list.html"
     deleted_list_limit = 200
+    searched_count_bound = 1_000
 
     def get_urls(self):
         opts = self.model._meta
@@ -179,6 +182,22 @@ class TrackedAdmin(CheckedAutocompleteMixin, SimpleHistoryAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        """Searches count to a lower bound: a common word can match a million rows, and
+        counting each match tests it; past a thousand, the editor narrows the search."""
+        searched = request.GET.get(SEARCH_VAR) or request.GET.get("term")  # list, autocomplete
+        return self.paginator(
+            queryset,
+            per_page,
+            orphans,
+            allow_empty_first_page,
+            count_bound=self.searched_count_bound if searched else None,
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        """Search that indexes answer at any size (``sources.admin_search``); no duplicates."""
+        return search(queryset, self.get_search_fields(request), search_term), False
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
@@ -295,6 +314,16 @@ def delete_with_reason(obj, reason):
                 else f"{reason}, with the {obj._meta.verbose_name} “{obj}”"
             )
     collector.delete()
+
+
+class NewestFirstAdmin(TrackedAdmin):
+    """Lists newest first, read backwards from the primary key's index.
+
+    For rows ordered by the rows they link (a citation by its claim, then its source): that
+    order is in other tables, so each page of a large list would join and sort all of it.
+    """
+
+    ordering = ["-pk"]
 
 
 class TrackedInline(CheckedAutocompleteMixin, admin.TabularInline):

@@ -15,6 +15,10 @@ class BoundedCountPaginator(Paginator):
     count_is_estimate = False
     count_is_bounded = False
 
+    def __init__(self, *args, count_bound=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_bound = count_bound or self.count_bound
+
     @cached_property
     def count(self):
         queryset = self.object_list
@@ -24,7 +28,8 @@ class BoundedCountPaginator(Paginator):
         if estimate is not None and estimate > self.count_bound:
             self.count_is_estimate = True
             return estimate
-        count = queryset[: self.count_bound + 1].count()
+        # Only the rows matter: per-row annotations and the order would be computed for each.
+        count = queryset.order_by().values("pk")[: self.count_bound + 1].count()
         self.count_is_bounded = count > self.count_bound
         return count
 

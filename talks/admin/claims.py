@@ -7,7 +7,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from sources.history_admin import TrackedAdmin, TrackedInline
+from sources.admin_filters import RecentlyUsedRelatedFilter, YearsFilter
+from sources.history_admin import NewestFirstAdmin, TrackedAdmin, TrackedInline
 from sources.records import RowCount
 
 from ..models import Citation, Claim, ClaimSubject, Contradiction, Statement
@@ -52,11 +53,14 @@ class ClaimAdmin(TrackedAdmin):
         "citation_count",
         "has_unresolved_contradiction",
     ]
-    list_filter = ["status", "verdict", "meeting"]
+    list_filter = [
+        "status",
+        "verdict",
+        ("meeting", RecentlyUsedRelatedFilter),
+        ("claimed_on", YearsFilter),
+    ]
     search_fields = ["text", "slug", "claimant__name", "claimant_label"]
-    list_select_related = ["claimant", "meeting"]
     autocomplete_fields = ["claimant", "meeting"]
-    date_hierarchy = "claimed_on"
     # Meta.ordering does not apply to the counting queryset below; autocomplete pages need one.
     ordering = Claim._meta.ordering
     readonly_fields = ["published_at"]
@@ -83,6 +87,9 @@ class ClaimAdmin(TrackedAdmin):
         return (
             super()
             .get_queryset(request)
+            # Lists and autocomplete alike show the claimant (Django's list_select_related
+            # would be ignored once the queryset selects anything related).
+            .select_related("claimant", "meeting")
             .annotate(
                 citation_total=RowCount(Citation.objects.filter(claim=OuterRef("pk"))),
                 contradicted=Exists(unresolved),
@@ -249,7 +256,7 @@ class ClaimAdmin(TrackedAdmin):
 
 
 @admin.register(ClaimSubject)
-class ClaimSubjectAdmin(TrackedAdmin):
+class ClaimSubjectAdmin(NewestFirstAdmin):
     list_display = ["person", "claim"]
     search_fields = ["person__name", "claim__text"]
     autocomplete_fields = ["claim", "person"]
@@ -257,7 +264,7 @@ class ClaimSubjectAdmin(TrackedAdmin):
 
 
 @admin.register(Statement)
-class StatementAdmin(TrackedAdmin):
+class StatementAdmin(NewestFirstAdmin):
     list_display = ["__str__", "kind", "claim"]
     list_filter = ["kind"]
     search_fields = ["claim__text", "person__name", "on_behalf_of__name", "meeting__title", "place"]
@@ -266,7 +273,7 @@ class StatementAdmin(TrackedAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(TrackedAdmin):
+class CitationAdmin(NewestFirstAdmin):
     list_display = ["claim", "source", "location", "relation"]
     list_filter = ["relation"]
     search_fields = ["quote", "claim__text", "source__title"]

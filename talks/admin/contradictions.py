@@ -4,11 +4,11 @@ Every decision goes through ``talks.services.contradictions``; these classes par
 request, call the service and show what happened.
 """
 
-from collections import Counter
+from itertools import chain
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.defaultfilters import linebreaksbr
 from django.template.response import TemplateResponse
@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from sources.admin_filters import TOP_ROWS, most_used
 from sources.history_admin import TrackedAdmin
 
 from ..models import (
@@ -44,44 +45,30 @@ def claims_compared(*claims):
     return [fetched[claim.pk] for claim in claims]
 
 
-# A desk with years of contradictions involves thousands of people and meetings; a filter
-# lists the ones involved most (and the one chosen), a search box finds the rest.
-MOST_INVOLVED = 30
-
-
 def involved_claims():
-    """Claims in any contradiction, by the indexed claim columns of the contradictions."""
-    return Claim.objects.filter(
-        Q(pk__in=Contradiction.objects.values("claim_a"))
-        | Q(pk__in=Contradiction.objects.values("claim_b"))
-    )
+    """Claims in the contradictions at the top of the list: the most recently flagged."""
+    pairs = Contradiction.objects.order_by("-flagged_at", "-pk").values_list("claim_a", "claim_b")
+    return Claim.objects.filter(pk__in=[pk for pair in pairs[:TOP_ROWS] for pk in pair])
 
 
-def most_involved(counted, chosen):
-    """The ids of ``counted`` rows (id, number of claims) involved most, and the chosen one."""
-    totals = Counter()
-    for queryset in counted:
-        totals.update(dict(queryset.order_by("-n")[:MOST_INVOLVED]))
-    ids = {pk for pk, _ in totals.most_common(MOST_INVOLVED)}
-    return ids | ({int(chosen)} if chosen and chosen.isdigit() else set())
+def _chosen(value):
+    return [int(value)] if value and value.isdigit() else []
 
 
 class PersonFilter(admin.SimpleListFilter):
     """Contradictions whose claims are made by, or about, a person."""
 
-    title = "person (most involved)"
+    title = "person (most involved lately)"
     parameter_name = "person"
 
     def lookups(self, request, model_admin):
         involved = involved_claims()
-        ids = most_involved(
-            [
-                involved.exclude(claimant=None).values_list("claimant").annotate(n=Count("pk")),
-                ClaimSubject.objects.filter(claim__in=involved)
-                .values_list("person")
-                .annotate(n=Count("pk")),
-            ],
-            self.value(),
+        ids = most_used(
+            chain(
+                involved.values_list("claimant", flat=True),
+                ClaimSubject.objects.filter(claim__in=involved).values_list("person", flat=True),
+            ),
+            _chosen(self.value()),
         )
         return Person.objects.filter(pk__in=ids).values_list("pk", "name").order_by("name")
 
@@ -92,12 +79,11 @@ class PersonFilter(admin.SimpleListFilter):
 
 
 class MeetingFilter(admin.SimpleListFilter):
-    title = "meeting (most involved)"
+    title = "meeting (most involved lately)"
     parameter_name = "meeting"
 
     def lookups(self, request, model_admin):
-        counted = involved_claims().exclude(meeting=None).values_list("meeting")
-        ids = most_involved([counted.annotate(n=Count("pk"))], self.value())
+        ids = most_used(involved_claims().values_list("meeting", flat=True), _chosen(self.value()))
         return [(meeting.pk, str(meeting)) for meeting in Meeting.objects.filter(pk__in=ids)]
 
     def queryset(self, request, queryset):

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.db.models import OuterRef
 
-from sources.history_admin import TrackedAdmin, TrackedInline
+from sources.admin_filters import RecentlyUsedValuesFilter, YearsFilter
+from sources.history_admin import NewestFirstAdmin, TrackedAdmin, TrackedInline
 from sources.records import RowCount
 
 from ..models import Meeting, MeetingCitation, Participant
@@ -23,9 +24,13 @@ class MeetingCitationInline(TrackedInline):
 @admin.register(Meeting)
 class MeetingAdmin(TrackedAdmin):
     list_display = ["title", "kind", "status", "start_date", "place", "participant_count"]
-    list_filter = ["status", "kind", "country"]
+    list_filter = [
+        "status",
+        "kind",
+        ("country", RecentlyUsedValuesFilter),
+        ("start_date", YearsFilter),
+    ]
     search_fields = ["title", "slug", "place", "country", "participants__person__name"]
-    date_hierarchy = "start_date"
     # Meta.ordering does not apply to the counting queryset below; autocomplete pages need one.
     ordering = Meeting._meta.ordering
     prepopulated_fields = {"slug": ["title"]}
@@ -54,7 +59,7 @@ class MeetingAdmin(TrackedAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(TrackedAdmin):
+class ParticipantAdmin(NewestFirstAdmin):
     list_display = ["person", "meeting", "side", "role"]
     list_filter = ["role", "side"]
     search_fields = ["person__name", "meeting__title", "side"]
@@ -63,7 +68,7 @@ class ParticipantAdmin(TrackedAdmin):
 
 
 @admin.register(MeetingCitation)
-class MeetingCitationAdmin(TrackedAdmin):
+class MeetingCitationAdmin(NewestFirstAdmin):
     list_display = ["meeting", "source", "location", "relation"]
     search_fields = ["meeting__title", "source__title", "quote"]
     autocomplete_fields = ["meeting", "source"]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from sources.history_admin import TrackedAdmin, TrackedInline
+from sources.admin_filters import RecentlyUsedValuesFilter, YearsFilter
+from sources.history_admin import NewestFirstAdmin, TrackedAdmin, TrackedInline
 
 from ..models import Person, PersonAlias, Role, RoleCitation
 
@@ -35,9 +36,9 @@ class PersonAdmin(TrackedAdmin):
 
 
 @admin.register(PersonAlias)
-class PersonAliasAdmin(TrackedAdmin):
+class PersonAliasAdmin(NewestFirstAdmin):
     list_display = ["name", "person", "kind", "language"]
-    list_filter = ["kind", "language"]
+    list_filter = ["kind", ("language", RecentlyUsedValuesFilter)]
     search_fields = ["name", "person__name"]
     autocomplete_fields = ["person"]
     list_select_related = ["person"]
@@ -51,13 +52,12 @@ class RoleCitationInline(TrackedInline):
 
 
 @admin.register(Role)
-class RoleAdmin(TrackedAdmin):
+class RoleAdmin(NewestFirstAdmin):
     list_display = ["person", "title", "organisation", "on_behalf_of", "start_date", "end_date"]
-    list_filter = ["organisation"]
+    list_filter = [("organisation", RecentlyUsedValuesFilter), ("start_date", YearsFilter)]
     search_fields = ["person__name", "person__aliases__name", "title", "organisation"]
     autocomplete_fields = ["person", "on_behalf_of"]
     list_select_related = ["person", "on_behalf_of"]
-    date_hierarchy = "start_date"
     fields = [
         "person",
         "title",
@@ -70,7 +70,7 @@ class RoleAdmin(TrackedAdmin):
 
 
 @admin.register(RoleCitation)
-class RoleCitationAdmin(TrackedAdmin):
+class RoleCitationAdmin(NewestFirstAdmin):
     list_display = ["role", "source", "location", "relation"]
     search_fields = ["role__person__name", "role__title", "source__title", "quote"]
     autocomplete_fields = ["role", "source"]

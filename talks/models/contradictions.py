@@ -128,6 +128,9 @@ class Contradiction(TimestampedModel):
             ("resolve_contradiction", "Can resolve contradictions"),
         ]
         ordering = ["-flagged_at"]
+        indexes = [
+            models.Index(fields=["-flagged_at", "-id"], name="talks_contradiction_list_order")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(claim_a=models.F("claim_b")),

@@ -1,0 +1,106 @@
+"""Admin search that indexes answer, on tables of millions of rows.
+
+Django's admin search ORs ``icontains`` over the search fields, joining the related tables
+that fields like ``claimant__name`` live in. PostgreSQL answers ``UPPER(col) LIKE '%term%'``
+from a trigram index on ``UPPER(col)`` (``trigram_indexes`` adds them), but cannot combine an
+index on one table with an index on another across a join in an OR: it reads the whole list.
+So a related field is looked up in its own table first, and the matching ids join the OR as a
+list, which the index on the foreign key (or primary key) serves.
+
+A common word can match more related rows than a list should carry (``ID_LIST_LIMIT``). Then
+at least one related row in a hundred matches, and walking down the list's order, testing
+each row's related field, finds a page of results early. The test is written as a scalar
+subquery on purpose: PostgreSQL would turn an ``EXISTS`` into a hash of every match first.
+"""
+
+from functools import reduce
+from operator import or_
+
+from django.db import migrations
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.lookups import IContains
+from django.utils.text import smart_split, unescape_string_literal
+
+ID_LIST_LIMIT = 10_000
+
+
+def search_terms(search_term):
+    """The words of a search, a quoted phrase counting as one word (as Django's admin has it)."""
+    for term in smart_split(search_term):
+        if term.startswith(('"', "'")) and term[0] == term[-1]:
+            term = unescape_string_literal(term)
+        yield term
+
+
+def contains(model, field_path, term):
+    """A condition on ``model``'s own columns: ``field_path`` contains ``term``, any case."""
+    name, _, rest = field_path.partition("__")
+    if not rest:
+        return Q(**{f"{name}__icontains": term})
+    field = model._meta.get_field(name)
+    related = field.related_model._default_manager.order_by()  # any order: sorting costs
+    matching = related.filter(contains(field.related_model, rest, term))
+    if field.concrete:  # a foreign key on this model
+        own, theirs = field.attname, "pk"
+    else:  # rows of the related model point at this one
+        own, theirs = "pk", field.field.attname
+    ids = list(matching.values_list(theirs, flat=True)[: ID_LIST_LIMIT + 1])
+    if len(ids) <= ID_LIST_LIMIT:
+        return Q(**{f"{own}__in": ids})
+    if field.concrete and _single_valued(field.related_model, rest):
+        value = related.filter(pk=OuterRef(own)).values(rest)[:1]
+        return Q(IContains(Subquery(value), term))
+    return Q(Exists(matching.filter(**{theirs: OuterRef(own)})))
+
+
+def _single_valued(model, field_path):
+    """Whether ``field_path`` follows foreign keys only, so names one value per row."""
+    *relations, _ = field_path.split("__")
+    for name in relations:
+        field = model._meta.get_field(name)
+        if not field.concrete:
+            return False
+        model = field.related_model
+    return True
+
+
+def search(queryset, search_fields, search_term):
+    """Rows where every word of the search is in one of the fields; never a duplicate row."""
+    if not search_fields:
+        return queryset
+    for term in search_terms(search_term):
+        conditions = (contains(queryset.model, field, term) for field in search_fields)
+        queryset = queryset.filter(reduce(or_, conditions))
+    return queryset
+
+
+def trigram_indexes(*columns):
+    """Migration operations: a trigram index on ``UPPER(column)`` for each (table, column).
+
+    PostgreSQL only; SQLite reads the table, which at its sizes is quick."""
+
+    def create(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        for table, column in columns:
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS {trigram_index_name(table, column)} "
+                f'ON "{table}" USING gin (UPPER("{column}") gin_trgm_ops)'
+            )
+        # The planner needs statistics on the new expressions to tell a rare word (use the
+        # index) from a common one (walk the list's order); only ANALYZE gathers them.
+        for table in dict(columns):
+            schema_editor.execute(f'ANALYZE "{table}"')
+
+    def drop(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for table, column in columns:
+            schema_editor.execute(f"DROP INDEX IF EXISTS {trigram_index_name(table, column)}")
+
+    return [migrations.RunPython(create, drop, elidable=False)]
+
+
+def trigram_index_name(table, column):
+    return f"{table}_{column}_trgm"[:63]

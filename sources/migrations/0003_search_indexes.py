@@ -1,0 +1,17 @@
+"""Trigram indexes for the admin's search (see sources.admin_search), PostgreSQL only."""
+
+from django.db import migrations
+
+from sources.admin_search import trigram_indexes
+
+
+class Migration(migrations.Migration):
+    dependencies = [("sources", "0002_list_order_indexes")]
+
+    operations = trigram_indexes(
+        ("sources_source", "title"),
+        ("sources_source", "outlet"),
+        ("sources_source", "author"),
+        ("sources_source", "url"),
+        ("sources_source", "slug"),
+    )

@@ -16,8 +16,8 @@ subquery on purpose: PostgreSQL would turn an ``EXISTS`` into a hash of every ma
 from functools import reduce
 from operator import or_
 
-from django.db import migrations
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db import connection, migrations
+from django.db.models import Exists, F, Lookup, OuterRef, Q, Subquery
 from django.db.models.lookups import IContains
 from django.utils.text import smart_split, unescape_string_literal
 
@@ -32,25 +32,52 @@ def search_terms(search_term):
         yield term
 
 
-def contains(model, field_path, term):
-    """A condition on ``model``'s own columns: ``field_path`` contains ``term``, any case."""
+def contains(model, field_path, term, looked_up=None):
+    """A condition on ``model``'s own columns: ``field_path`` contains ``term``, any case.
+
+    ``looked_up`` keeps the ids found per related field, for fields that share one (a
+    contradiction's two claims' texts)."""
     name, _, rest = field_path.partition("__")
     if not rest:
         return Q(**{f"{name}__icontains": term})
+    looked_up = {} if looked_up is None else looked_up
     field = model._meta.get_field(name)
     related = field.related_model._default_manager.order_by()  # any order: sorting costs
-    matching = related.filter(contains(field.related_model, rest, term))
+    matching = related.filter(contains(field.related_model, rest, term, looked_up))
     if field.concrete:  # a foreign key on this model
         own, theirs = field.attname, "pk"
     else:  # rows of the related model point at this one
         own, theirs = "pk", field.field.attname
-    ids = list(matching.values_list(theirs, flat=True)[: ID_LIST_LIMIT + 1])
-    if len(ids) <= ID_LIST_LIMIT:
-        return Q(**{f"{own}__in": ids})
+    key = (field.related_model, rest, theirs)
+    if key not in looked_up:
+        looked_up[key] = list(matching.values_list(theirs, flat=True)[: ID_LIST_LIMIT + 1])
+    if len(looked_up[key]) <= ID_LIST_LIMIT:
+        return _one_of(own, looked_up[key])
     if field.concrete and _single_valued(field.related_model, rest):
         value = related.filter(pk=OuterRef(own)).values(rest)[:1]
         return Q(IContains(Subquery(value), term))
     return Q(Exists(matching.filter(**{theirs: OuterRef(own)})))
+
+
+class AnyOf(Lookup):
+    """``column = ANY(%s)``, the values passed as one array: Django's ``IN`` makes each value
+    a parameter of its own, which for thousands of ids costs more than the query itself."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        # Of the column's own type: PostgreSQL hashes the array for each row's test only when
+        # both sides share a hash function (psycopg would send small ids as smallint).
+        array_type = self.lhs.output_field.db_type(connection)
+        return f"{lhs} = ANY(%s::{array_type}[])", (*params, list(self.rhs))
+
+
+def _one_of(column, values):
+    if connection.vendor == "postgresql":
+        return Q(AnyOf(F(column), values))
+    return Q(**{f"{column}__in": values})
 
 
 def _single_valued(model, field_path):
@@ -69,7 +96,8 @@ def search(queryset, search_fields, search_term):
     if not search_fields:
         return queryset
     for term in search_terms(search_term):
-        conditions = (contains(queryset.model, field, term) for field in search_fields)
+        looked_up = {}
+        conditions = [contains(queryset.model, field, term, looked_up) for field in search_fields]
         queryset = queryset.filter(reduce(or_, conditions))
     return queryset
 

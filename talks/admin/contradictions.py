@@ -45,10 +45,10 @@ def claims_compared(*claims):
     return [fetched[claim.pk] for claim in claims]
 
 
-def involved_claims():
+def involved_claim_ids():
     """Claims in the contradictions at the top of the list: the most recently flagged."""
     pairs = Contradiction.objects.order_by("-flagged_at", "-pk").values_list("claim_a", "claim_b")
-    return Claim.objects.filter(pk__in=[pk for pair in pairs[:TOP_ROWS] for pk in pair])
+    return [pk for pair in pairs[:TOP_ROWS] for pk in pair]
 
 
 def _chosen(value):
@@ -62,10 +62,10 @@ class PersonFilter(admin.SimpleListFilter):
     parameter_name = "person"
 
     def lookups(self, request, model_admin):
-        involved = involved_claims()
+        involved = involved_claim_ids()
         ids = most_used(
             chain(
-                involved.values_list("claimant", flat=True),
+                Claim.objects.filter(pk__in=involved).values_list("claimant", flat=True),
                 ClaimSubject.objects.filter(claim__in=involved).values_list("person", flat=True),
             ),
             _chosen(self.value()),
@@ -83,7 +83,8 @@ class MeetingFilter(admin.SimpleListFilter):
     parameter_name = "meeting"
 
     def lookups(self, request, model_admin):
-        ids = most_used(involved_claims().values_list("meeting", flat=True), _chosen(self.value()))
+        involved = Claim.objects.filter(pk__in=involved_claim_ids())
+        ids = most_used(involved.values_list("meeting", flat=True), _chosen(self.value()))
         return [(meeting.pk, str(meeting)) for meeting in Meeting.objects.filter(pk__in=ids)]
 
     def queryset(self, request, queryset):

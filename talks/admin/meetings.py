@@ -61,7 +61,7 @@ class MeetingAdmin(TrackedAdmin):
 @admin.register(Participant)
 class ParticipantAdmin(NewestFirstAdmin):
     list_display = ["person", "meeting", "side", "role"]
-    list_filter = ["role", "side"]
+    list_filter = ["role", ("side", RecentlyUsedValuesFilter)]
     search_fields = ["person__name", "meeting__title", "side"]
     autocomplete_fields = ["person", "meeting"]
     list_select_related = ["person", "meeting"]

@@ -1,14 +1,55 @@
-"""The sitemap: every published claim, and the people and meetings they reach."""
+"""The sitemap: every published claim, and the people and meetings they reach.
+
+Each sitemap page is a range of ids (page 3 holds the rows with ids 4,001 to 6,000), not an
+offset into a count: at a million claims, counting the published ones for the index and
+skipping to page 300 both read every row before the page; a range reads its own rows. The
+pages run to the table's last id, so a range with nothing published in it is an empty page.
+"""
+
+from math import ceil
+from types import SimpleNamespace
 
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Max
+from django.utils.functional import cached_property
 
 from .models import Claim, Meeting, Person
 
 
-class ClaimSitemap(Sitemap):
-    limit = 10_000
+class IdRangePaginator:
+    """What Django's sitemap views ask of a paginator, by ranges of ``per_page`` ids."""
 
+    def __init__(self, queryset, per_page):
+        self.queryset, self.per_page = queryset, per_page
+
+    @cached_property
+    def num_pages(self):
+        everything = self.queryset.model._default_manager
+        last_id = everything.aggregate(last=Max("pk"))["last"] or 0
+        return max(1, ceil(last_id / self.per_page))
+
+    def page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger(number) from error
+        if not 1 <= number <= self.num_pages:
+            raise EmptyPage(number)
+        first_id = (number - 1) * self.per_page + 1
+        rows = self.queryset.filter(pk__gte=first_id, pk__lt=first_id + self.per_page)
+        return SimpleNamespace(object_list=rows)
+
+
+class IdRangeSitemap(Sitemap):
+    limit = 2_000  # a page renders in about 150 ms
+
+    @property
+    def paginator(self):
+        return IdRangePaginator(self.items(), self.limit)
+
+
+class ClaimSitemap(IdRangeSitemap):
     def items(self):
         return Claim.objects.published().order_by("pk").only("slug", "updated_at")
 
@@ -20,12 +61,12 @@ class ClaimSitemap(Sitemap):
         return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
-class PersonSitemap(Sitemap):
+class PersonSitemap(IdRangeSitemap):
     def items(self):
         return Person.objects.public().order_by("pk").only("slug")
 
 
-class MeetingSitemap(Sitemap):
+class MeetingSitemap(IdRangeSitemap):
     def items(self):
         return Meeting.objects.public().order_by("pk").only("slug")
 

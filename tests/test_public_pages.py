@@ -341,6 +341,26 @@ def test_sitemap_lists_published_claims_and_the_people_and_meetings_they_reach(s
     assert "/people/joe-biden/" not in people
 
 
+def test_sitemap_pages_are_ranges_of_ids_up_to_the_last_row(seed, client, monkeypatch):
+    from talks.sitemaps import IdRangeSitemap
+
+    monkeypatch.setattr(IdRangeSitemap, "limit", 5)
+    last_id = Claim.objects.latest("pk").pk
+    pages = -(-last_id // 5)
+
+    index = client.get("/sitemap.xml").content.decode()
+    listed = [client.get(f"/sitemap-claims.xml?p={page}") for page in range(1, pages + 1)]
+
+    assert f"/sitemap-claims.xml?p={pages}<" in index
+    assert f"/sitemap-claims.xml?p={pages + 1}<" not in index
+    assert sum(page.content.decode().count("<url>") for page in listed) == PUBLISHED_IN_SEED
+    second = Claim.objects.published().filter(pk__range=(6, 10))
+    assert re.findall(r"/claims/([^/]+)/", listed[1].content.decode()) == [
+        claim.slug for claim in second.order_by("pk")
+    ]
+    assert client.get(f"/sitemap-claims.xml?p={pages + 1}").status_code == 404
+
+
 def test_robots_txt_points_to_the_sitemap_and_healthz_answers(client):
     assert "Sitemap: http://testserver/sitemap.xml" in client.get("/robots.txt").content.decode()
     assert client.get("/healthz").content == b"ok\n"

@@ -1,8 +1,12 @@
 """The readers' search and filters on the list of published claims."""
 
+from itertools import chain
+
 from django import forms
 
-from .models import Claim, Meeting, Person
+from sources.admin_filters import TOP_ROWS, most_used
+
+from .models import Claim, ClaimSubject, Meeting, Person
 
 
 class ClaimFilterForm(forms.Form):
@@ -50,6 +54,36 @@ class ClaimFilterForm(forms.Form):
         if data["meeting"]:
             claims = claims.filter(meeting=data["meeting"])
         return claims.select_related("claimant", "meeting").newest_first()
+
+    def offered_people(self):
+        """(slug, name) of the people the newest published claims involve most, and the one
+        chosen: a desk with years of claims has tens of thousands, too many to list."""
+        newest = self._newest_published()
+        ids = most_used(
+            chain(
+                (claimant for claimant, _ in newest),
+                ClaimSubject.objects.filter(claim__in=[pk for _, pk in newest])
+                .order_by()  # its default order would join the claims
+                .values_list("person", flat=True),
+            ),
+            self._chosen_ids(Person, "person"),
+        )
+        return Person.objects.filter(pk__in=ids).order_by("name").values_list("slug", "name")
+
+    def offered_meetings(self):
+        """(slug, title) of the meetings the newest published claims are about, and the one
+        chosen."""
+        newest = Claim.objects.published().newest_first().values_list("meeting", flat=True)
+        ids = most_used(newest[:TOP_ROWS], self._chosen_ids(Meeting, "meeting"))
+        return Meeting.objects.filter(pk__in=ids).values_list("slug", "title")
+
+    def _newest_published(self):
+        claims = Claim.objects.published().newest_first()
+        return list(claims.values_list("claimant", "pk")[:TOP_ROWS])
+
+    def _chosen_ids(self, model, field):
+        chosen = self.is_valid() and self.cleaned_data.get(field)
+        return [chosen.pk] if chosen else []
 
     @property
     def is_filtered(self):

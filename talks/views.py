@@ -39,8 +39,8 @@ def claim_list(request):
     context = {
         "form": form,
         "page": paginator.get_page(request.GET.get("page")),
-        "people": form.fields["person"].queryset.values_list("slug", "name"),
-        "meetings": form.fields["meeting"].queryset.values_list("slug", "title"),
+        "people": form.offered_people(),
+        "meetings": form.offered_meetings(),
         "chosen": {name: form[name].value() or "" for name in ("verdict", "person", "meeting")},
     }
     return TemplateResponse(
@@ -155,8 +155,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def matches(self):
-        # Unordered, so that PostgreSQL may count from the search index and stop at the cap.
-        return self.object_list.order_by()[: self.cap + 1].count()
+        # Unordered, so that PostgreSQL may count from the search index and stop at the cap;
+        # the ids only, so that no row's search vector is built just to be counted.
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
 
     @cached_property
     def count(self):

@@ -426,3 +426,25 @@ def test_an_import_shows_on_the_public_pages_at_once(client, tmp_path):
     import_fixtures([fixture])
 
     assert Edition.current().number > before
+
+
+def test_the_list_offers_the_people_and_meetings_of_the_newest_claims_and_the_chosen(
+    client, monkeypatch
+):
+    from talks import forms
+
+    monkeypatch.setattr(forms, "TOP_ROWS", 1)
+    old = published_claim(claimant=make_person(name="Old Speaker"), meeting=make_meeting())
+    new = published_claim(claimant=make_person(name="New Speaker"), meeting=make_meeting())
+
+    def offered(page, name, slug):
+        return f'<option value="{slug}"' in page and name in page
+
+    listed = client.get("/claims/").content.decode()
+    chosen = client.get("/claims/", {"person": old.claimant.slug}).content.decode()
+
+    assert offered(listed, "New Speaker", new.claimant.slug)
+    assert offered(listed, new.meeting.title, new.meeting.slug)
+    assert not offered(listed, "Old Speaker", old.claimant.slug)
+    assert not offered(listed, old.meeting.title, old.meeting.slug)
+    assert offered(chosen, "Old Speaker", old.claimant.slug)

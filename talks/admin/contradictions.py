@@ -66,7 +66,9 @@ class PersonFilter(admin.SimpleListFilter):
         ids = most_used(
             chain(
                 Claim.objects.filter(pk__in=involved).values_list("claimant", flat=True),
-                ClaimSubject.objects.filter(claim__in=involved).values_list("person", flat=True),
+                ClaimSubject.objects.filter(claim__in=involved)
+                .order_by()  # its default order would join the claims
+                .values_list("person", flat=True),
             ),
             _chosen(self.value()),
         )

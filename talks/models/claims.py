@@ -89,7 +89,9 @@ class ClaimQuerySet(models.QuerySet):
 
     def resting_on(self, source):
         """Claims citing ``source`` or a source that relays it, however indirectly."""
-        sources = Source.objects.relaying([source.pk])
+        # The sources' ids first: given a subquery, the planner cannot tell that it names a
+        # handful of sources, and reads the citations of every one (100 ms at a million).
+        sources = list(Source.objects.relaying([source.pk]).values_list("pk", flat=True))
         return self.filter(pk__in=Citation.objects.filter(source__in=sources).values("claim_id"))
 
     def published_between(self, first_day=None, last_day=None):

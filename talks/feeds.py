@@ -22,7 +22,9 @@ def recently_published_or_corrected(limit=FEED_LENGTH):
     since = min((c.published_at for c in claims.values()), default=None)
     history = Claim.history.all()
     if since and len(claims) == limit:
-        history = history.filter(id__in=Claim.history.filter(history_date__gte=since).values("id"))
+        # The ids first: as a subquery the planner expects thousands and reads all history.
+        changed = Claim.history.filter(history_date__gte=since).values_list("id", flat=True)
+        history = history.filter(id__in=set(changed))
     else:
         since = None
     corrections = {}

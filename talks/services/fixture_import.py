@@ -265,10 +265,19 @@ class _Check:
             self.rules[label] = ModelRules(model, key_rules[model], rules_of)
         self.defined = {label: {} for label in self.rules}  # key -> first _Record with it
         self.wanted = defaultdict(set)  # label -> keys that references name
+        # Per model, field name -> (position, converter, target, the target's wanted keys).
+        self.readers = {label: self._readers(rules) for label, rules in self.rules.items()}
         self.other_targets = {}  # label -> OtherKeyRules, for models outside the fixtures
         self.found = {}  # label -> key -> _Record (in the input) or primary key
         self.key_of_pk = defaultdict(dict)  # label -> primary key -> key, of rows in the database
         self.read_objects = 0
+
+    def _readers(self, rules):
+        readers = {}
+        for name, (position, convert, target) in rules.readers.items():
+            wanted = None if target is None else self.wanted[target.label]
+            readers[name] = (position, convert, target, wanted)
+        return readers
 
     def problem(self, record, message, *, field=""):
         name = self.file_names[record.file]
@@ -314,31 +323,32 @@ class _Check:
         return objects
 
     def _read_object(self, number, index, data):
-        name = self.file_names[number]
-        if not isinstance(data, dict) or not isinstance(data.get("fields"), dict):
+        fields = data.get("fields") if isinstance(data, dict) else None
+        if not isinstance(fields, dict):
             message = 'expected {"model": ..., "fields": {...}}'
-            self.result.add_problem(Problem(name, message, index))
+            self.result.add_problem(Problem(self.file_names[number], message, index))
             return
         label = data.get("model")
         rules = self.rules.get(label.lower() if isinstance(label, str) else None)
         if rules is None:
-            self.result.add_problem(Problem(name, f"unknown model '{label}'", index))
+            message = f"unknown model '{label}'"
+            self.result.add_problem(Problem(self.file_names[number], message, index))
             return
         values = [MISSING] * len(rules.fields)
         record = _Record(rules, number, index, values)
-        readers, wanted, problems = rules.readers, self.wanted, []
-        for field_name, raw in data["fields"].items():
-            reader = readers.get(field_name)
-            if reader is None:
+        readers, problems = self.readers[rules.label], []
+        for field_name, raw in fields.items():
+            try:
+                position, convert, target, wanted = readers[field_name]
+            except KeyError:
                 problems.append((rules.refusal(field_name), field_name))
                 continue
-            position, convert, target = reader
             try:
                 value = values[position] = convert(raw)
             except ValidationError as error:
                 problems.append((" ".join(error.messages), field_name))
                 continue
-            if target is not None and value is not None and value not in wanted[target.label]:
+            if wanted is not None and value is not None and value not in wanted:
                 self._want(target, value)
         record.key = self._key(record, problems)
         for message, field_name in problems:
@@ -356,9 +366,10 @@ class _Check:
     def _key(self, record, problems):
         """The record's natural key, or None when a part of it is missing or broken."""
         rules, values = record.rules, record.values
+        key = None if problems else rules.key_of(values)
+        if key is not None:
+            return key
         positions = rules.key_positions
-        if not problems and all(values[position] is not MISSING for position in positions):
-            return rules.key_of(values)
         broken = {field_name for _, field_name in problems}
         for (key_field, _), position in zip(rules.keys.components, positions, strict=True):
             if key_field.name in broken:

@@ -481,12 +481,12 @@ class _Check:
 
     def _judge(self, record, current):
         """Link the record's references; decide whether it is created, updated or unchanged."""
-        rules, values = record.rules, record.values
+        rules, values, found = record.rules, record.values, self.found
         for rule in rules.references:
             key = values[rule.position]
             if key is MISSING or key is None:
                 continue
-            target = self.found[rule.target.label].get(key)
+            target = found[rule.target.label].get(key)
             if target is None:
                 self.problem(
                     record,
@@ -515,9 +515,8 @@ class _Check:
                 row[rules.updated_at] = self.now
             record.values, record.outcome = row, "updated"
         else:
-            for rule in rules.fields:
-                if values[rule.position] is not MISSING:
-                    continue
+            fields = zip(rules.fields, values, strict=True)
+            for rule in [rule for rule, value in fields if value is MISSING]:
                 if rule.required:
                     self.problem(
                         record, "required: a new object needs a value here", field=rule.name
@@ -540,7 +539,7 @@ class _Check:
         """Run the model's ``clean()``, which holds its own rules (a claim's publication time)."""
         rules, values = record.rules, record.values
         instance = rules.model(  # positionally, as from_db() does: primary key first
-            record.pk, *(value.pk if isinstance(value, _Record) else value for value in values)
+            record.pk, *[value.pk if type(value) is _Record else value for value in values]
         )
         try:
             instance.clean()
@@ -549,12 +548,11 @@ class _Check:
                 label = "" if field_name == "__all__" else field_name
                 self.problem(record, " ".join(messages), field=label)
             return
-        for rule in rules.fields:
-            if rule.target is None:
-                value = getattr(instance, rule.attname)
-                if rule.is_datetime and value is not None:
-                    value = to_the_millisecond(value)
-                values[rule.position] = value
+        for rule in rules.plain_fields:
+            value = getattr(instance, rule.attname)
+            if rule.is_datetime and value is not None:
+                value = to_the_millisecond(value)
+            values[rule.position] = value
 
     def _check_unique(self, rules, changed):
         """Unique constraints other than the natural key, within the input and against the
@@ -623,13 +621,13 @@ def _write(checked, *, user, reason, channel):
         for start in range(0, len(created), WRITE_CHUNK):
             rows = [_row(record) for record in created[start : start + WRITE_CHUNK]]
             insert_rows(rules.model, fields, rows)
-            insert_history(rules.model, fields, rows, history_type="+", **history)
+            insert_history(rules.model, [row[0] for row in rows], history_type="+", **history)
             written += len(rows)
             checked.progress("written", written, to_write)
         for start in range(0, len(updated), WRITE_CHUNK):
             rows = [_row(record) for record in updated[start : start + WRITE_CHUNK]]
             update_rows(rules.model, fields[1:], [row[1:] + row[:1] for row in rows])
-            insert_history(rules.model, fields, rows, history_type="~", **history)
+            insert_history(rules.model, [row[0] for row in rows], history_type="~", **history)
             written += len(rows)
             checked.progress("written", written, to_write)
         for record in created + updated:

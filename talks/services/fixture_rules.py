@@ -313,6 +313,7 @@ class ModelRules:
             self.by_name[field.name].position for field, _ in key_rules.components
         ]
         self.references = [rule for rule in self.fields if rule.target is not None]
+        self.plain_fields = [rule for rule in self.fields if rule.target is None]
         self.reference_positions = [rule.position for rule in self.references]
         self.timestamped = issubclass(model, TimestampedModel)
         self.updated_at = self.by_name["updated_at"].position if self.timestamped else None

@@ -59,7 +59,7 @@ def lock_tables(models_to_write):
 
 
 def allocate_ids(model, count):
-    """``count`` fresh primary keys for ``model``, taken from its sequence in one step.
+    """``count`` fresh, consecutive primary keys for ``model``, taken from its sequence at once.
 
     The caller must keep other writers out: ``lock_tables`` on PostgreSQL, a first write in
     the transaction on SQLite. (``nextval`` once per id is safe without a lock, but costs as
@@ -154,9 +154,9 @@ def _prepared(fields, row):
 HISTORY_FIELDS = ["history_date", "history_change_reason", "history_type", "history_user"]
 
 
-def insert_history(model, pks, *, history_type, date, reason, user):
-    """The history rows for the rows of ``model`` with primary keys ``pks``, just created ("+")
-    or changed ("~").
+def insert_history(model, written, *, history_type, date, reason, user):
+    """The history rows for the rows of ``model`` that ``written`` (a ``Q``) selects, just
+    created ("+") or changed ("~").
 
     The database copies each row as it now stands into the history table, adding when, why,
     what and who, as simple-history's ``post_save`` does: one INSERT ... SELECT, so the rows
@@ -171,7 +171,7 @@ def insert_history(model, pks, *, history_type, date, reason, user):
         )
     }
     rows = (
-        model._base_manager.filter(pk__any_of=set(pks))
+        model._base_manager.filter(written)
         .order_by()
         .annotate(**{f"_{name}": mark for name, mark in marks.items()})
         .values_list(*(field.attname for field in fields), *(f"_{name}" for name in marks))

@@ -23,6 +23,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from sources.models import Source, SourceBasis
@@ -615,19 +616,22 @@ def _write(checked, *, user, reason, channel):
         records = checked.defined[label].values()
         created = [record for record in records if record.outcome == "created"]
         updated = [record for record in records if record.outcome == "updated"]
-        for record, pk in zip(created, allocate_ids(rules.model, len(created)), strict=True):
+        new_ids = allocate_ids(rules.model, len(created))
+        for record, pk in zip(created, new_ids, strict=True):
             record.pk = pk
         fields = [rules.model._meta.pk, *(rule.field for rule in rules.fields)]
         for start in range(0, len(created), WRITE_CHUNK):
             rows = [_row(record) for record in created[start : start + WRITE_CHUNK]]
             insert_rows(rules.model, fields, rows)
-            insert_history(rules.model, [row[0] for row in rows], history_type="+", **history)
+            written_here = Q(pk__range=(new_ids[start], new_ids[start + len(rows) - 1]))
+            insert_history(rules.model, written_here, history_type="+", **history)
             written += len(rows)
             checked.progress("written", written, to_write)
         for start in range(0, len(updated), WRITE_CHUNK):
             rows = [_row(record) for record in updated[start : start + WRITE_CHUNK]]
             update_rows(rules.model, fields[1:], [row[1:] + row[:1] for row in rows])
-            insert_history(rules.model, [row[0] for row in rows], history_type="~", **history)
+            written_here = Q(pk__any_of={row[0] for row in rows})
+            insert_history(rules.model, written_here, history_type="~", **history)
             written += len(rows)
             checked.progress("written", written, to_write)
         for record in created + updated:

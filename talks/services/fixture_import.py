@@ -531,8 +531,9 @@ class _Check:
             record.outcome = "created"
         if rules.cleans:
             self._clean(record)
-        for message, field_name in rules.broken_checks(record.values):
-            self.problem(record, message, field=field_name)
+        if rules.checks:
+            for message, field_name in rules.broken_checks(record.values):
+                self.problem(record, message, field=field_name)
         if record.failed:
             record.outcome = None
 

@@ -659,7 +659,7 @@ def _refuse_publishing_beyond_the_role(checked, user):
         if record.outcome in ("created", "updated") and record.values[status] in public:
             checked.result.problems.append(
                 Problem(
-                    record.file,
+                    checked.file_names[record.file],
                     "only a chief editor may import published or retracted claims",
                     record.index,
                     "talks.claim",

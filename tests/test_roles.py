@@ -256,7 +256,7 @@ def test_only_a_chief_editor_imports_published_claims(django_user_model, tmp_pat
     with pytest.raises(ImportFailed) as refused:
         import_fixtures([fixture], user=user_in(django_user_model, "Editor"))
     problem = refused.value.result.problems[0]
-    assert (problem.index, problem.field) == (0, "status")
+    assert (problem.file, problem.index, problem.field) == (str(fixture), 0, "status")
     assert "only a chief editor may import published" in problem.message
     assert not Claim.objects.exists()
 

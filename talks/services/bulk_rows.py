@@ -2,8 +2,9 @@
 
 simple-history records a change from ``post_save``; bulk writes send no signals, so the
 callers write each history row themselves, in the same transaction, through
-``insert_history``. PostgreSQL takes rows by COPY, the fastest way in; SQLite by executemany.
-Primary keys are allocated before the write, so rows can point at rows not yet written.
+``insert_history``, which has the database copy the rows just written. PostgreSQL takes rows
+by COPY, the fastest way in; SQLite by executemany. Primary keys are allocated before the
+write, so rows can point at rows not yet written.
 """
 
 from django.db import connection, models
@@ -58,7 +59,7 @@ def lock_tables(models_to_write):
 
 
 def allocate_ids(model, count):
-    """``count`` fresh primary keys for ``model``, taken from its sequence in one step.
+    """``count`` fresh, consecutive primary keys for ``model``, taken from its sequence at once.
 
     The caller must keep other writers out: ``lock_tables`` on PostgreSQL, a first write in
     the transaction on SQLite. (``nextval`` once per id is safe without a lock, but costs as
@@ -153,14 +154,32 @@ def _prepared(fields, row):
 HISTORY_FIELDS = ["history_date", "history_change_reason", "history_type", "history_user"]
 
 
-def insert_history(model, fields, rows, *, history_type, date, reason, user):
-    """The history rows for ``rows`` of ``model`` just created ("+") or changed ("~").
+def insert_history(model, written, *, history_type, date, reason, user):
+    """The history rows for the rows of ``model`` that ``written`` (a ``Q``) selects, just
+    created ("+") or changed ("~").
 
-    ``fields`` are the model's fields the rows hold, primary key first; the history row
-    copies them and adds when, why, what and who, as simple-history's ``post_save`` does.
+    The database copies each row as it now stands into the history table, adding when, why,
+    what and who, as simple-history's ``post_save`` does: one INSERT ... SELECT, so the rows
+    are not sent a second time, and the history holds exactly what was written.
     """
     history = model.history.model
-    history_fields = [history._meta.get_field(field.name) for field in fields]
-    history_fields += [history._meta.get_field(name) for name in HISTORY_FIELDS]
-    suffix = (date, reason, history_type, user.pk if user else None)
-    insert_rows(history, history_fields, (row + suffix for row in rows))
+    fields = model._meta.concrete_fields
+    marks = {
+        name: models.Value(value, output_field=history._meta.get_field(name))
+        for name, value in zip(
+            HISTORY_FIELDS, (date, reason, history_type, user.pk if user else None), strict=True
+        )
+    }
+    rows = (
+        model._base_manager.filter(written)
+        .order_by()
+        .annotate(**{f"_{name}": mark for name, mark in marks.items()})
+        .values_list(*(field.attname for field in fields), *(f"_{name}" for name in marks))
+    )
+    select, params = rows.query.sql_with_params()
+    columns = ", ".join(
+        _quote(history._meta.get_field(name).column)
+        for name in [*(field.name for field in fields), *HISTORY_FIELDS]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {_quote(history._meta.db_table)} ({columns}) {select}", params)

@@ -23,6 +23,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from sources.models import Source, SourceBasis
@@ -265,10 +266,19 @@ class _Check:
             self.rules[label] = ModelRules(model, key_rules[model], rules_of)
         self.defined = {label: {} for label in self.rules}  # key -> first _Record with it
         self.wanted = defaultdict(set)  # label -> keys that references name
+        # Per model, field name -> (position, converter, target, the target's wanted keys).
+        self.readers = {label: self._readers(rules) for label, rules in self.rules.items()}
         self.other_targets = {}  # label -> OtherKeyRules, for models outside the fixtures
         self.found = {}  # label -> key -> _Record (in the input) or primary key
         self.key_of_pk = defaultdict(dict)  # label -> primary key -> key, of rows in the database
         self.read_objects = 0
+
+    def _readers(self, rules):
+        readers = {}
+        for name, (position, convert, target) in rules.readers.items():
+            wanted = None if target is None else self.wanted[target.label]
+            readers[name] = (position, convert, target, wanted)
+        return readers
 
     def problem(self, record, message, *, field=""):
         name = self.file_names[record.file]
@@ -314,31 +324,32 @@ class _Check:
         return objects
 
     def _read_object(self, number, index, data):
-        name = self.file_names[number]
-        if not isinstance(data, dict) or not isinstance(data.get("fields"), dict):
+        fields = data.get("fields") if isinstance(data, dict) else None
+        if not isinstance(fields, dict):
             message = 'expected {"model": ..., "fields": {...}}'
-            self.result.add_problem(Problem(name, message, index))
+            self.result.add_problem(Problem(self.file_names[number], message, index))
             return
         label = data.get("model")
         rules = self.rules.get(label.lower() if isinstance(label, str) else None)
         if rules is None:
-            self.result.add_problem(Problem(name, f"unknown model '{label}'", index))
+            message = f"unknown model '{label}'"
+            self.result.add_problem(Problem(self.file_names[number], message, index))
             return
         values = [MISSING] * len(rules.fields)
         record = _Record(rules, number, index, values)
-        readers, wanted, problems = rules.readers, self.wanted, []
-        for field_name, raw in data["fields"].items():
-            reader = readers.get(field_name)
-            if reader is None:
+        readers, problems = self.readers[rules.label], []
+        for field_name, raw in fields.items():
+            try:
+                position, convert, target, wanted = readers[field_name]
+            except KeyError:
                 problems.append((rules.refusal(field_name), field_name))
                 continue
-            position, convert, target = reader
             try:
                 value = values[position] = convert(raw)
             except ValidationError as error:
                 problems.append((" ".join(error.messages), field_name))
                 continue
-            if target is not None and value is not None and value not in wanted[target.label]:
+            if wanted is not None and value is not None and value not in wanted:
                 self._want(target, value)
         record.key = self._key(record, problems)
         for message, field_name in problems:
@@ -356,9 +367,10 @@ class _Check:
     def _key(self, record, problems):
         """The record's natural key, or None when a part of it is missing or broken."""
         rules, values = record.rules, record.values
+        key = None if problems else rules.key_of(values)
+        if key is not None:
+            return key
         positions = rules.key_positions
-        if not problems and all(values[position] is not MISSING for position in positions):
-            return rules.key_of(values)
         broken = {field_name for _, field_name in problems}
         for (key_field, _), position in zip(rules.keys.components, positions, strict=True):
             if key_field.name in broken:
@@ -470,12 +482,12 @@ class _Check:
 
     def _judge(self, record, current):
         """Link the record's references; decide whether it is created, updated or unchanged."""
-        rules, values = record.rules, record.values
+        rules, values, found = record.rules, record.values, self.found
         for rule in rules.references:
             key = values[rule.position]
             if key is MISSING or key is None:
                 continue
-            target = self.found[rule.target.label].get(key)
+            target = found[rule.target.label].get(key)
             if target is None:
                 self.problem(
                     record,
@@ -504,9 +516,8 @@ class _Check:
                 row[rules.updated_at] = self.now
             record.values, record.outcome = row, "updated"
         else:
-            for rule in rules.fields:
-                if values[rule.position] is not MISSING:
-                    continue
+            fields = zip(rules.fields, values, strict=True)
+            for rule in [rule for rule, value in fields if value is MISSING]:
                 if rule.required:
                     self.problem(
                         record, "required: a new object needs a value here", field=rule.name
@@ -520,8 +531,9 @@ class _Check:
             record.outcome = "created"
         if rules.cleans:
             self._clean(record)
-        for message, field_name in rules.broken_checks(record.values):
-            self.problem(record, message, field=field_name)
+        if rules.checks:
+            for message, field_name in rules.broken_checks(record.values):
+                self.problem(record, message, field=field_name)
         if record.failed:
             record.outcome = None
 
@@ -529,7 +541,7 @@ class _Check:
         """Run the model's ``clean()``, which holds its own rules (a claim's publication time)."""
         rules, values = record.rules, record.values
         instance = rules.model(  # positionally, as from_db() does: primary key first
-            record.pk, *(value.pk if isinstance(value, _Record) else value for value in values)
+            record.pk, *[value.pk if type(value) is _Record else value for value in values]
         )
         try:
             instance.clean()
@@ -538,12 +550,11 @@ class _Check:
                 label = "" if field_name == "__all__" else field_name
                 self.problem(record, " ".join(messages), field=label)
             return
-        for rule in rules.fields:
-            if rule.target is None:
-                value = getattr(instance, rule.attname)
-                if rule.is_datetime and value is not None:
-                    value = to_the_millisecond(value)
-                values[rule.position] = value
+        for rule in rules.plain_fields:
+            value = getattr(instance, rule.attname)
+            if rule.is_datetime and value is not None:
+                value = to_the_millisecond(value)
+            values[rule.position] = value
 
     def _check_unique(self, rules, changed):
         """Unique constraints other than the natural key, within the input and against the
@@ -606,19 +617,22 @@ def _write(checked, *, user, reason, channel):
         records = checked.defined[label].values()
         created = [record for record in records if record.outcome == "created"]
         updated = [record for record in records if record.outcome == "updated"]
-        for record, pk in zip(created, allocate_ids(rules.model, len(created)), strict=True):
+        new_ids = allocate_ids(rules.model, len(created))
+        for record, pk in zip(created, new_ids, strict=True):
             record.pk = pk
         fields = [rules.model._meta.pk, *(rule.field for rule in rules.fields)]
         for start in range(0, len(created), WRITE_CHUNK):
             rows = [_row(record) for record in created[start : start + WRITE_CHUNK]]
             insert_rows(rules.model, fields, rows)
-            insert_history(rules.model, fields, rows, history_type="+", **history)
+            written_here = Q(pk__range=(new_ids[start], new_ids[start + len(rows) - 1]))
+            insert_history(rules.model, written_here, history_type="+", **history)
             written += len(rows)
             checked.progress("written", written, to_write)
         for start in range(0, len(updated), WRITE_CHUNK):
             rows = [_row(record) for record in updated[start : start + WRITE_CHUNK]]
             update_rows(rules.model, fields[1:], [row[1:] + row[:1] for row in rows])
-            insert_history(rules.model, fields, rows, history_type="~", **history)
+            written_here = Q(pk__any_of={row[0] for row in rows})
+            insert_history(rules.model, written_here, history_type="~", **history)
             written += len(rows)
             checked.progress("written", written, to_write)
         for record in created + updated:
@@ -645,7 +659,7 @@ def _refuse_publishing_beyond_the_role(checked, user):
         if record.outcome in ("created", "updated") and record.values[status] in public:
             checked.result.problems.append(
                 Problem(
-                    record.file,
+                    checked.file_names[record.file],
                     "only a chief editor may import published or retracted claims",
                     record.index,
                     "talks.claim",

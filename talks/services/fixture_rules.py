@@ -123,6 +123,15 @@ class FieldRule:
                 validator(raw)
             return raw
 
+        if choices:
+            valid_choices = frozenset(choice for choice in choices if _passes(convert, choice))
+            full_check = convert
+
+            def convert(raw):
+                if type(raw) is str and raw in valid_choices:
+                    return raw
+                return full_check(raw)
+
         return convert
 
     def _value(self, raw):
@@ -171,6 +180,13 @@ class FieldRule:
             return target.key_from_reference(raw if isinstance(raw, list) else [raw])
 
         return convert
+
+
+def _passes(convert, raw):
+    try:
+        return convert(raw) is raw
+    except ValidationError:
+        return False
 
 
 def quick(validator):
@@ -297,6 +313,7 @@ class ModelRules:
             self.by_name[field.name].position for field, _ in key_rules.components
         ]
         self.references = [rule for rule in self.fields if rule.target is not None]
+        self.plain_fields = [rule for rule in self.fields if rule.target is None]
         self.reference_positions = [rule.position for rule in self.references]
         self.timestamped = issubclass(model, TimestampedModel)
         self.updated_at = self.by_name["updated_at"].position if self.timestamped else None
@@ -362,10 +379,15 @@ class ModelRules:
 
     def key_of(self, values):
         """The canonical natural key of a converted entry: its key fields' values, a
-        reference standing for the key it names."""
+        reference standing for the key it names; None when the entry leaves a part out."""
+        if self.keys.is_slug:  # the usual key, which needs no canonical form
+            value = values[self.key_positions[0]]
+            return None if value is MISSING else (value,)
         key = ()
         for position, (_, target) in zip(self.key_positions, self.keys.components, strict=True):
             value = values[position]
+            if value is MISSING:
+                return None
             if not target:
                 key += (canonical(value),)
             else:  # a reference's key; an empty optional reference stands as one None

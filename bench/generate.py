@@ -88,6 +88,9 @@ STATUSES = ["published"] * 7 + ["draft", "in_review", "retracted"]
 VERDICTS = ["accurate", "mostly_accurate", "misleading", "mostly_false", "false", "unverifiable"]
 EPOCH = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
 FULL_PAGE = 150  # more than an admin list page (100)
+# A word that one claim, source, meeting and person in NEEDLE_EVERY carry: a search for it
+# finds a handful of rows at any size, where a common word fills a page at any size.
+NEEDLE, NEEDLE_EVERY = "Kakhovka", 100_000
 HISTORY_EDITS_PER_CLAIM = 9
 
 
@@ -234,6 +237,10 @@ def _default(field):
     return field.get_default() if field.has_default() or not field.null else None
 
 
+def _needle(index):
+    return f" {NEEDLE}" if index % NEEDLE_EVERY == 1 else ""
+
+
 def _when(index):
     return EPOCH + datetime.timedelta(minutes=index)
 
@@ -245,7 +252,7 @@ def sources(rng, count):
             "id": i,
             "slug": f"source-{i}",
             "kind": "news_article",
-            "title": f"{outlet} report on the talks in {rng.choice(CITIES)} ({i})",
+            "title": f"{outlet} report on the talks in {rng.choice(CITIES)} ({i}){_needle(i)}",
             "url": f"https://{outlet.lower()}.example.org/news/{i}",
             "outlet": outlet,
             "language": rng.choice(["en", "uk", "ru"]),
@@ -300,7 +307,7 @@ def participants(rng, meeting_count, person_count):
 
 def people(rng, count):
     for i in range(1, count + 1):
-        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {i}"
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {i}{_needle(i)}"
         yield {
             "id": i,
             "slug": f"person-{i}",
@@ -346,7 +353,7 @@ def meetings(rng, count):
         yield {
             "id": i,
             "slug": f"meeting-{i}",
-            "title": f"Talks in {city} ({i})",
+            "title": f"Talks in {city} ({i}){_needle(i)}",
             "kind": "negotiation_round",
             "status": "held",
             "start_date": (EPOCH + datetime.timedelta(days=i % 700)).date(),
@@ -368,7 +375,7 @@ def claims(rng, count, sizes):
             "id": i,
             "slug": f"claim-{i}",
             "text": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {rng.choice(VERBS)} "
-            f"after the talks in {city} on {claimed:%d %B %Y} (claim {i}).",
+            f"after the talks in {city} on {claimed:%d %B %Y} (claim {i}).{_needle(i)}",
             "claimant_id": person,
             "claimed_on": claimed,
             "meeting_id": rng.randrange(1, sizes[Meeting] + 1),

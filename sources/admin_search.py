@@ -16,8 +16,8 @@ subquery on purpose: PostgreSQL would turn an ``EXISTS`` into a hash of every ma
 from functools import reduce
 from operator import or_
 
-from django.db import connection, migrations
-from django.db.models import Exists, F, Lookup, OuterRef, Q, Subquery
+from django.db import migrations
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.lookups import IContains
 from django.utils.text import smart_split, unescape_string_literal
 
@@ -52,32 +52,11 @@ def contains(model, field_path, term, looked_up=None):
     if key not in looked_up:
         looked_up[key] = list(matching.values_list(theirs, flat=True)[: ID_LIST_LIMIT + 1])
     if len(looked_up[key]) <= ID_LIST_LIMIT:
-        return _one_of(own, looked_up[key])
+        return Q(**{f"{own}__any_of": looked_up[key]})
     if field.concrete and _single_valued(field.related_model, rest):
         value = related.filter(pk=OuterRef(own)).values(rest)[:1]
         return Q(IContains(Subquery(value), term))
     return Q(Exists(matching.filter(**{theirs: OuterRef(own)})))
-
-
-class AnyOf(Lookup):
-    """``column = ANY(%s)``, the values passed as one array: Django's ``IN`` makes each value
-    a parameter of its own, which for thousands of ids costs more than the query itself."""
-
-    lookup_name = "any_of"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        lhs, params = self.process_lhs(compiler, connection)
-        # Of the column's own type: PostgreSQL hashes the array for each row's test only when
-        # both sides share a hash function (psycopg would send small ids as smallint).
-        array_type = self.lhs.output_field.db_type(connection)
-        return f"{lhs} = ANY(%s::{array_type}[])", (*params, list(self.rhs))
-
-
-def _one_of(column, values):
-    if connection.vendor == "postgresql":
-        return Q(AnyOf(F(column), values))
-    return Q(**{f"{column}__in": values})
 
 
 def _single_valued(model, field_path):

@@ -137,11 +137,23 @@ class CheckedAutocompleteSelect(AutocompleteSelect):
 
 
 def _is_valid(field, value):
+    """Whether ``value`` is of the field's type and in its column's range (SQLite raises
+    OverflowError on an integer beyond 64 bits, where PostgreSQL finds no row)."""
     try:
-        field.to_python(value)
+        field.run_validators(field.to_python(value))
     except (TypeError, ValueError, forms.ValidationError):
         return False
     return True
+
+
+class CheckedModelChoiceField(forms.ModelChoiceField):
+    """A related object's id that no row can have is an invalid choice, not a server error."""
+
+    def to_python(self, value):
+        target = self.queryset.model._meta.get_field(self.to_field_name or "pk")
+        if value not in self.empty_values and not _is_valid(target, value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], "invalid_choice")
+        return super().to_python(value)
 
 
 class CheckedAutocompleteMixin:
@@ -150,6 +162,7 @@ class CheckedAutocompleteMixin:
             kwargs["widget"] = CheckedAutocompleteSelect(
                 db_field, self.admin_site, using=kwargs.get("using")
             )
+        kwargs.setdefault("form_class", CheckedModelChoiceField)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

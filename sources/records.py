@@ -8,6 +8,8 @@ regard to case in any script.
 import datetime
 
 from django.db import models
+from django.db.models.fields.related_lookups import RelatedIn
+from django.db.models.lookups import In
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
@@ -54,6 +56,38 @@ class UnicodeIExact(models.Lookup):
         rhs, rhs_params = self.process_rhs(compiler, connection)
         upper = "UNICODE_UPPER" if connection.vendor == "sqlite" else "UPPER"
         return f"{upper}({lhs}) = {upper}({rhs})", (*lhs_params, *rhs_params)
+
+
+class ArrayParameter:
+    """``IN``, sent to PostgreSQL as one array parameter rather than thousands of them.
+
+    psycopg parses a query's placeholders in Python, and Django prepares each value: for
+    8,000 ids that cost 100 ms against 13 ms for the query. The array has the column's own
+    type: PostgreSQL hashes it for a row-by-row test only when both sides share a hash
+    function, and psycopg would send small ids as ``smallint``. Elsewhere, Django's ``IN``.
+    Give it a set or a list of the column's values, converted already.
+    """
+
+    lookup_name = "any_of"
+    prepare_rhs = False  # the values are the column's already; Django would convert each
+
+    def as_sql(self, compiler, connection):
+        if connection.vendor != "postgresql":
+            return super().as_sql(compiler, connection)
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        array_type = self.lhs.output_field.db_type(connection)
+        return f"{lhs} = ANY(%s::{array_type}[])", (*lhs_params, list(self.rhs))
+
+
+@models.Field.register_lookup
+class AnyOf(ArrayParameter, In):
+    pass
+
+
+@models.ForeignObject.register_lookup
+class RelatedAnyOf(ArrayParameter, RelatedIn):
+    def get_prep_lookup(self):
+        return self.rhs  # primary keys already: RelatedIn would normalise each
 
 
 def _unicode_upper(text):

@@ -205,3 +205,16 @@ def test_the_claim_list_runs_the_same_queries_for_2_claims_as_for_12(
         editor_client.get(url)
 
     assert len(more) == len(few)
+
+
+def test_link_rows_are_listed_newest_first(editor_client):
+    from talks.models import Citation
+
+    first, second = make_claim(), make_claim()
+    source = make_source()
+    older = Citation.objects.create(claim=second, source=source, quote="Older.")
+    newer = Citation.objects.create(claim=first, source=source, quote="Newer.")
+
+    response = editor_client.get(reverse("admin:talks_citation_changelist"))
+
+    assert list(response.context["cl"].result_list) == [newer, older]

@@ -85,3 +85,16 @@ def test_a_nul_character_in_a_parameter_is_a_bad_request(editor_client, url):
     response = editor_client.get(url, {"status__exact": "\x00", "q": "Mi\x00ami"})
 
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("model_name", ["claimsubject", "contradiction", "meetingcitation"])
+def test_an_id_beyond_any_database_integer_is_a_form_error(editor_client, model_name):
+    """2**63 fits no 64-bit column; SQLite raised OverflowError on it. Found by the fuzzing."""
+    url = f"/admin/talks/{model_name}/add/"
+    data = {**changeform_data(editor_client.get(url))}
+    data.update({name: str(2**63) for name in ("person", "claim_a", "meeting")})
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()

@@ -8,11 +8,14 @@ from io import StringIO
 from xml.etree import ElementTree
 
 import pytest
+from django.contrib.postgres.search import SearchQuery
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from talks.models import Claim
+from talks.models.claims import SEARCH_CONFIG, claim_search_vector
 
 from .conftest import SEED_FIXTURE
 
@@ -114,11 +117,20 @@ def test_the_person_filter_offers_only_people_a_published_claim_reaches(seed, cl
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
-def test_search_on_postgresql_uses_the_full_text_index(seed):
+@pytest.mark.parametrize("by_id", [10_000, 1], ids=["few matches, by id", "many, row by row"])
+def test_search_on_postgresql_finds_the_matches_in_the_full_text_index(seed, monkeypatch, by_id):
+    monkeypatch.setattr("talks.models.claims.SEARCH_IDS", by_id)
+    with CaptureQueriesContext(connection) as queries:
+        found = Claim.objects.search("delegation")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        plan = Claim.objects.search("delegation").explain()
+        cursor.execute(f"EXPLAIN {queries[0]['sql']}")
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+
     assert "talks_claim_search" in plan
+    query = SearchQuery("delegation", config=SEARCH_CONFIG, search_type="websearch")
+    matching = Claim.objects.annotate(vector=claim_search_vector()).filter(vector=query)
+    assert set(found) == set(matching) != set()
 
 
 # --- The claim page ---------------------------------------------------------------------------

@@ -8,37 +8,6 @@ write, so rows can point at rows not yet written.
 """
 
 from django.db import connection, models
-from django.db.models.fields.related_lookups import RelatedIn
-from django.db.models.lookups import In
-
-
-class ArrayParameter:
-    """``IN``, sent to PostgreSQL as one array parameter rather than thousands of them.
-
-    psycopg parses a query's placeholders in Python; with 5,000 of them that is most of the
-    lookup's time. Give it a set: Django walks a list's values one by one, looking for
-    expressions.
-    """
-
-    lookup_name = "any_of"
-    prepare_rhs = False  # the values are the column's already; Django would convert each
-
-    def as_sql(self, compiler, connection):
-        if connection.vendor != "postgresql":
-            return super().as_sql(compiler, connection)
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
-
-
-@models.Field.register_lookup
-class AnyOf(ArrayParameter, In):
-    pass
-
-
-@models.ForeignObject.register_lookup
-class RelatedAnyOf(ArrayParameter, RelatedIn):
-    def get_prep_lookup(self):
-        return self.rhs  # primary keys already: RelatedIn would normalise each
 
 
 def _quote(name):

@@ -4,7 +4,8 @@ Django's related and all-values filters offer every meeting or outlet there is: 
 claims that is tens of thousands of options, fetched and drawn on every page of the list.
 These filters offer the values used most by the rows at the top of the list (what the desk is
 working on now) and the ones chosen; the search box finds the rest. Their cost is bounded by
-``TOP_ROWS``, however large the table.
+``TOP_ROWS``, however large the table, and paid once in ``RECOUNTED_EVERY`` seconds: the top
+of a list changes by a few rows an hour, and its rows lie far apart in a large table.
 """
 
 from collections import Counter
@@ -12,16 +13,23 @@ from datetime import date
 from itertools import pairwise
 
 from django.contrib import admin
+from django.core.cache import cache
 from django.db.models import Max, Min
 
 TOP_ROWS = 1_000
 LISTED = 30
+RECOUNTED_EVERY = 300
 
 
-def most_used(values, chosen=()):
-    """The ``LISTED`` values seen most often (empty ones left out), and those chosen."""
-    counts = Counter(value for value in values if value not in (None, ""))
-    return {value for value, _ in counts.most_common(LISTED)} | set(chosen)
+def most_used(name, values, chosen=()):
+    """The ``LISTED`` values seen most often in ``values()`` (empty ones left out), counted
+    at most once in ``RECOUNTED_EVERY`` seconds under ``name``; and those chosen."""
+
+    def count():
+        counts = Counter(value for value in values() if value not in (None, ""))
+        return [value for value, _ in counts.most_common(LISTED)]
+
+    return set(cache.get_or_set(f"most-used:{name}", count, RECOUNTED_EVERY)) | set(chosen)
 
 
 def top_of_list(model_admin, request, field_path):
@@ -40,7 +48,11 @@ class RecentlyUsedRelatedFilter(admin.RelatedFieldListFilter):
 
     def field_choices(self, field, request, model_admin):
         chosen = [int(value) for value in self.lookup_val or () if value.isdigit()]
-        ids = most_used(top_of_list(model_admin, request, self.field_path), chosen)
+        ids = most_used(
+            f"{model_admin.opts.label}.{self.field_path}",
+            lambda: top_of_list(model_admin, request, self.field_path),
+            chosen,
+        )
         related = field.related_model._default_manager.filter(pk__in=ids)
         return sorted(((obj.pk, str(obj)) for obj in related), key=lambda choice: choice[1])
 
@@ -50,7 +62,11 @@ class RecentlyUsedValuesFilter(admin.AllValuesFieldListFilter):
 
     def __init__(self, field, request, params, model, model_admin, field_path):
         super().__init__(field, request, params, model, model_admin, field_path)
-        used = most_used(top_of_list(model_admin, request, field_path), self.lookup_val or ())
+        used = most_used(
+            f"{model_admin.opts.label}.{field_path}",
+            lambda: top_of_list(model_admin, request, field_path),
+            self.lookup_val or (),
+        )
         self.lookup_choices = sorted(used)
         self.title = f"{self.title} (most used lately)"
 

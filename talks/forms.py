@@ -58,23 +58,26 @@ class ClaimFilterForm(forms.Form):
     def offered_people(self):
         """(slug, name) of the people the newest published claims involve most, and the one
         chosen: a desk with years of claims has tens of thousands, too many to list."""
-        newest = self._newest_published()
-        ids = most_used(
-            chain(
+
+        def involved_people():
+            newest = self._newest_published()
+            return chain(
                 (claimant for claimant, _ in newest),
                 ClaimSubject.objects.filter(claim__in=[pk for _, pk in newest])
                 .order_by()  # its default order would join the claims
                 .values_list("person", flat=True),
-            ),
-            self._chosen_ids(Person, "person"),
-        )
+            )
+
+        ids = most_used("public.people", involved_people, self._chosen_ids(Person, "person"))
         return Person.objects.filter(pk__in=ids).order_by("name").values_list("slug", "name")
 
     def offered_meetings(self):
         """(slug, title) of the meetings the newest published claims are about, and the one
         chosen."""
         newest = Claim.objects.published().newest_first().values_list("meeting", flat=True)
-        ids = most_used(newest[:TOP_ROWS], self._chosen_ids(Meeting, "meeting"))
+        ids = most_used(
+            "public.meetings", lambda: newest[:TOP_ROWS], self._chosen_ids(Meeting, "meeting")
+        )
         return Meeting.objects.filter(pk__in=ids).values_list("slug", "title")
 
     def _newest_published(self):

@@ -62,16 +62,16 @@ class PersonFilter(admin.SimpleListFilter):
     parameter_name = "person"
 
     def lookups(self, request, model_admin):
-        involved = involved_claim_ids()
-        ids = most_used(
-            chain(
+        def involved_people():
+            involved = involved_claim_ids()
+            return chain(
                 Claim.objects.filter(pk__in=involved).values_list("claimant", flat=True),
                 ClaimSubject.objects.filter(claim__in=involved)
                 .order_by()  # its default order would join the claims
                 .values_list("person", flat=True),
-            ),
-            _chosen(self.value()),
-        )
+            )
+
+        ids = most_used("talks.Contradiction.person", involved_people, _chosen(self.value()))
         return Person.objects.filter(pk__in=ids).values_list("pk", "name").order_by("name")
 
     def queryset(self, request, queryset):
@@ -85,8 +85,13 @@ class MeetingFilter(admin.SimpleListFilter):
     parameter_name = "meeting"
 
     def lookups(self, request, model_admin):
-        involved = Claim.objects.filter(pk__in=involved_claim_ids())
-        ids = most_used(involved.values_list("meeting", flat=True), _chosen(self.value()))
+        ids = most_used(
+            "talks.Contradiction.meeting",
+            lambda: Claim.objects.filter(pk__in=involved_claim_ids()).values_list(
+                "meeting", flat=True
+            ),
+            _chosen(self.value()),
+        )
         return [(meeting.pk, str(meeting)) for meeting in Meeting.objects.filter(pk__in=ids)]
 
     def queryset(self, request, queryset):

@@ -1,9 +1,10 @@
 """Public pages read from a PostgreSQL read replica; editors and every write use the primary.
 
-``PublicReadsMiddleware`` marks a request as a public read (an anonymous GET or HEAD outside
-the admin) for the time of the request; ``ReplicaRouter`` then sends its reads to the
-database alias named by ``PUBLIC_READS_DATABASE``. Logged-in editors always read the
-primary, so they see their own writes at once (read-your-writes), whatever the replica lag.
+``PublicReadsMiddleware`` marks a request as a public read (a GET or HEAD outside the admin
+from a reader without a session) for the time of the request; ``ReplicaRouter`` then sends
+its reads to the database alias named by ``PUBLIC_READS_DATABASE``. Logged-in editors always
+read the primary, so they see their own writes at once (read-your-writes), whatever the
+replica lag.
 """
 
 from contextvars import ContextVar
@@ -44,13 +45,12 @@ class PublicReadsMiddleware:
 
     @staticmethod
     def is_public_read(request):
-        """A GET or HEAD outside the admin by a reader who is not logged in.
+        """A GET or HEAD outside the admin by a reader without a session cookie.
 
-        Without a session cookie the reader is anonymous: the session is not touched, so
-        public responses do not vary on cookies and stay cacheable.
+        The cookie alone decides, so this middleware can run before sessions and
+        authentication (the page cache reads its edition here); a reader whose session has
+        expired reads the primary, which is never behind.
         """
         if request.method not in ("GET", "HEAD") or request.path.startswith("/admin/"):
             return False
-        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-            return True
-        return not request.user.is_authenticated
+        return settings.SESSION_COOKIE_NAME not in request.COOKIES

@@ -5,13 +5,18 @@ views never write). Its rendered bytes are cached under the current ``Edition``,
 primary-key read decides whether the cached copy still holds; any write to desk data moves
 the edition on and every page is rendered afresh. The ETag is the hash of the bytes, so a
 reader's copy is confirmed with a 304 exactly while the page is unchanged.
+
+``PublicPageCacheMiddleware`` does the caching near the top of the middleware stack: a page
+is the same for every reader, so a cached copy is answered before sessions, CSRF,
+authentication and the view run, and the security headers are added by the middleware
+above it as for any other response.
 """
 
 import hashlib
-from functools import wraps
 
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
@@ -26,38 +31,60 @@ CACHE_SECONDS = 24 * 60 * 60
 
 
 def public_page(view):
-    @csrf_exempt
-    @require_safe
-    @wraps(view)
-    def page(request, *args, **kwargs):
+    """Mark ``view`` as a public page: GET and HEAD only, cached by the middleware below."""
+    page = csrf_exempt(require_safe(view))
+    page.is_public_page = True
+    return page
+
+
+class PublicPageCacheMiddleware:
+    """Answer a public page from the page cache, or render it and keep it for the edition.
+
+    Goes after ``PublicReadsMiddleware``, so the edition is read from the database the page
+    itself is read from, and before everything a cached page does not need.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD") or not is_public_page(request.path_info):
+            return self.get_response(request)
         edition = Edition.current()
         key = page_cache_key(edition.number, request)
         cached = cache.get(key)
         hit = cached is not None
         if not hit:
-            response = view(request, *args, **kwargs)
+            response = self.get_response(request)
             if response.status_code != 200 or response.streaming:
                 return response
-            if hasattr(response, "render"):
-                response.render()
-            content = response.content
-            etag = f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
-            cached = (content, response["Content-Type"], etag)
+            etag = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
+            cached = (response.content, response["Content-Type"], etag)
             cache.set(key, cached, CACHE_SECONDS)
-        content, content_type, etag = cached
-        response = HttpResponse(content, content_type=content_type)
-        response["ETag"] = etag
-        response["Last-Modified"] = http_date(edition.changed_at.timestamp())
-        response["X-Cache"] = "hit" if hit else "miss"  # for operators and the benchmark
-        patch_cache_control(response, public=True, max_age=MAX_AGE)
-        return get_conditional_response(
-            request,
-            etag=etag,
-            last_modified=int(edition.changed_at.timestamp()),
-            response=response,
-        )
+        return page_response(request, edition, cached, hit=hit)
 
-    return page
+
+def is_public_page(path):
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return getattr(match.func, "is_public_page", False)
+
+
+def page_response(request, edition, cached, *, hit):
+    """The cached page with its validators, or 304 when the reader's copy still holds."""
+    content, content_type, etag = cached
+    last_modified = int(edition.changed_at.timestamp())
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Length"] = len(content)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    response["X-Cache"] = "hit" if hit else "miss"  # for operators and the benchmark
+    patch_cache_control(response, public=True, max_age=MAX_AGE)
+    return get_conditional_response(
+        request, etag=etag, last_modified=last_modified, response=response
+    )
 
 
 def page_cache_key(edition, request):

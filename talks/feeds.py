@@ -13,9 +13,9 @@ FEED_LENGTH = 50
 def recently_published_or_corrected(limit=FEED_LENGTH):
     """The published claims with the newest publication or correction, newest first.
 
-    Each carries ``updated_at`` (its publication or last correction) and ``correction`` (the
-    last correction's history row, or None). Only history since the ``limit``-th newest
-    publication can reach the list, so only the claims changed since then are looked at.
+    Each carries ``updated_at`` (its publication or last correction) and ``correction`` (its
+    last ``Correction``, or None). Only history since the ``limit``-th newest publication can
+    reach the list, so only the claims changed since then are looked at.
     """
     published = Claim.objects.published().select_related("claimant")
     claims = {claim.pk: claim for claim in published.newest_first()[:limit]}
@@ -28,17 +28,17 @@ def recently_published_or_corrected(limit=FEED_LENGTH):
     else:
         since = None
     corrections = {}
-    for row in history.corrections():
-        if since is None or row.history_date >= since:
-            corrections[row.id] = row  # oldest first: the last one stays
-    newest = sorted(corrections.values(), key=lambda row: row.history_date, reverse=True)
-    missing = {row.id for row in newest[:limit]} - set(claims)
+    for correction in history.corrections():
+        if since is None or correction.made_at >= since:
+            corrections[correction.claim_id] = correction  # oldest first: the last one stays
+    newest = sorted(corrections.values(), key=lambda c: c.made_at, reverse=True)
+    missing = {correction.claim_id for correction in newest[:limit]} - set(claims)
     claims.update((c.pk, c) for c in published.filter(pk__in=missing))
     for claim in claims.values():
         claim.correction = corrections.get(claim.pk)
         claim.updated_at = claim.published_at
         if claim.correction:
-            claim.updated_at = max(claim.updated_at, claim.correction.history_date)
+            claim.updated_at = max(claim.updated_at, claim.correction.made_at)
     return sorted(claims.values(), key=lambda c: c.updated_at, reverse=True)[:limit]
 
 
@@ -64,7 +64,7 @@ class ClaimFeed(Feed):
         lines = [f"{claim.claimant_name}: “{claim.text}”" if claim.claimant_name else claim.text]
         lines.append(f"Verdict: {claim.get_verdict_display()}. {claim.verdict_rationale}")
         if claim.correction:
-            lines.append(f"Correction: {claim.correction.history_change_reason}")
+            lines.append(f"Correction: {claim.correction.reason}")
         return "\n\n".join(lines)
 
     def item_pubdate(self, claim):

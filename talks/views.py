@@ -54,9 +54,7 @@ def claim_detail(request, slug):
     contradictions = (
         Contradiction.objects.public().involving(claim).select_related("claim_a", "claim_b")
     )
-    corrections = list(claim.history.corrections())
-    for change in corrections:
-        change.verdict_before = Claim.Verdict(change.previous_verdict).label
+    corrections = claim.history.corrections()
     url = request.build_absolute_uri(claim.get_absolute_url())
     review = claim_review(
         claim,
@@ -76,7 +74,7 @@ def claim_detail(request, slug):
             for c in contradictions
         ],
         "corrections": corrections,
-        "updated_at": corrections[-1].history_date if corrections else None,
+        "updated_at": corrections[-1].made_at if corrections else None,
         "claim_review": json_ld_script(review),
     }
     return TemplateResponse(request, "talks/claim_detail.html", context)

@@ -230,8 +230,13 @@ def test_every_text_is_escaped(client):
     assert claim_review(page)["claimReviewed"] == f"Corrected {x}"
 
 
-def test_public_pages_send_the_security_headers_and_no_cookie(client, claim_with_everything):
-    response = client.get(claim_with_everything.get_absolute_url())
+@pytest.mark.parametrize("cache", ["miss", "hit"])
+def test_public_pages_send_the_security_headers_and_no_cookie(client, claim_with_everything, cache):
+    url = claim_with_everything.get_absolute_url()
+    if cache == "hit":
+        client.get(url)
+    response = client.get(url)
+    assert response["X-Cache"] == cache
     policy = response["Content-Security-Policy"]
     assert "default-src 'none'" in policy
     assert "script-src 'self'" in policy

@@ -63,6 +63,28 @@ def test_an_editor_reads_the_primary_and_sees_their_own_writes(django_user_model
     assert on_primary > 0 and on_replica == 0
 
 
+def test_a_reader_with_a_session_cookie_reads_the_primary_even_when_logged_out():
+    request = RequestFactory().get("/claims/")
+    request.COOKIES[settings.SESSION_COOKIE_NAME] = "an expired session"
+
+    _, on_primary, on_replica = serve(request, AnonymousUser())
+
+    assert on_primary > 0 and on_replica == 0
+
+
+def test_a_public_page_and_its_edition_are_read_from_the_replica(client):
+    claim = make_claim(status="published", verdict="false")
+    with (
+        CaptureQueriesContext(connections["default"]) as primary,
+        CaptureQueriesContext(connections["replica"]) as replica,
+    ):
+        assert client.get(claim.get_absolute_url()).status_code == 200
+        assert client.get(claim.get_absolute_url())["X-Cache"] == "hit"
+
+    assert len(primary) == 0
+    assert "talks_edition" in replica[0]["sql"] and "talks_edition" in replica[-1]["sql"]
+
+
 def test_the_admin_reads_the_primary_even_for_anonymous_visitors():
     _, on_primary, on_replica = serve(RequestFactory().get("/admin/login/"), AnonymousUser())
 

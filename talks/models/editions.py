@@ -9,11 +9,11 @@ This is not desk data: it records nothing an editor wrote, so it has no history,
 and no place in fixtures. The history of a write is in the history of what was written.
 """
 
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 
 EDITION_ROW = 1
-CURRENT_SQL = "SELECT id, number, changed_at FROM {table} WHERE id = %s"
+CURRENT_SQL = "SELECT number, changed_at FROM {table} WHERE id = %s"
 
 
 class Edition(models.Model):
@@ -36,12 +36,19 @@ class Edition(models.Model):
     def current(cls):
         """The edition now, or edition 0 before the first write.
 
-        Every public request asks, so it is one primary-key read in plain SQL: compiling
-        the ORM's query would cost more than the read itself.
+        Every public request asks, so it is one primary-key read in plain SQL on a cursor:
+        compiling the ORM's query, or even a raw queryset, costs more than the read itself.
         """
-        sql = CURRENT_SQL.format(table=cls._meta.db_table)
-        found = list(cls.objects.raw(sql, [EDITION_ROW]))
-        return found[0] if found else cls(pk=EDITION_ROW)
+        connection = connections[router.db_for_read(cls)]
+        with connection.cursor() as cursor:
+            cursor.execute(CURRENT_SQL.format(table=cls._meta.db_table), [EDITION_ROW])
+            row = cursor.fetchone()
+        if row is None:
+            return cls(pk=EDITION_ROW)
+        number, changed_at = row
+        if timezone.is_naive(changed_at):  # SQLite keeps the time without its zone
+            changed_at = timezone.make_aware(changed_at, connection.timezone)
+        return cls(pk=EDITION_ROW, number=number, changed_at=changed_at)
 
     @classmethod
     def advance(cls):

@@ -1,10 +1,10 @@
 """The public pages: published claims with their provenance, and who and what they concern.
 
 Read-only. Each view asks the models' queryset methods for what it shows, in a fixed number
-of queries whatever hangs off the page, and ``public_page`` adds the caching and the rules
-every public page shares. Nothing unpublished is reachable: a draft, a claim in review or a
-retracted claim is not found, and the people, meetings and sources only a published claim
-reaches have pages at all.
+of queries whatever hangs off the page; ``public_page`` adds the rules every public page
+shares and puts it in the page cache (``public_pages.PublicPageCacheMiddleware``). Nothing
+unpublished is reachable: a draft, a claim in review or a retracted claim is not found, and
+the people, meetings and sources only a published claim reaches have pages at all.
 """
 
 from django.conf import settings

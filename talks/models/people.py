@@ -69,6 +69,8 @@ class Person(SluggedModel):
     class Meta:
         verbose_name_plural = "people"
         ordering = ["name"]
+        # The admin's list and autocomplete order, its tie-breaker (-id) included.
+        indexes = [models.Index(fields=["name", "-id"], name="talks_person_list_order")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(wikidata_id="")

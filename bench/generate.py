@@ -88,9 +88,9 @@ STATUSES = ["published"] * 7 + ["draft", "in_review", "retracted"]
 VERDICTS = ["accurate", "mostly_accurate", "misleading", "mostly_false", "false", "unverifiable"]
 EPOCH = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
 FULL_PAGE = 150  # more than an admin list page (100)
-# A word that one claim, source, meeting and person in NEEDLE_EVERY carry: a search for it
-# finds a handful of rows at any size, where a common word fills a page at any size.
-NEEDLE, NEEDLE_EVERY = "Kakhovka", 100_000
+# A word that the first claim, source and meeting carry, and the first person's description:
+# a search for it finds the same few rows at any size, where a common word fills a page.
+NEEDLE = "Kakhovka"
 HISTORY_EDITS_PER_CLAIM = 9
 
 
@@ -238,7 +238,7 @@ def _default(field):
 
 
 def _needle(index):
-    return f" {NEEDLE}" if index % NEEDLE_EVERY == 1 else ""
+    return f" {NEEDLE}" if index == 1 else ""
 
 
 def _when(index):
@@ -307,12 +307,12 @@ def participants(rng, meeting_count, person_count):
 
 def people(rng, count):
     for i in range(1, count + 1):
-        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {i}{_needle(i)}"
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {i}"
         yield {
             "id": i,
             "slug": f"person-{i}",
             "name": name,
-            "description": "Negotiator",
+            "description": f"Negotiator{_needle(i)}",
             "created_at": _when(i),
             "updated_at": _when(i),
         }

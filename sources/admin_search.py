@@ -32,7 +32,7 @@ def search_terms(search_term):
         yield term
 
 
-def contains(model, field_path, term, looked_up=None):
+def contains(model, field_path, term, looked_up):
     """A condition on ``model``'s own columns: ``field_path`` contains ``term``, any case.
 
     ``looked_up`` keeps the ids found per related field, for fields that share one (a
@@ -40,7 +40,6 @@ def contains(model, field_path, term, looked_up=None):
     name, _, rest = field_path.partition("__")
     if not rest:
         return Q(**{f"{name}__icontains": term})
-    looked_up = {} if looked_up is None else looked_up
     field = model._meta.get_field(name)
     related = field.related_model._default_manager.order_by()  # any order: sorting costs
     matching = related.filter(contains(field.related_model, rest, term, looked_up))

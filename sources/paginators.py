@@ -28,10 +28,17 @@ class BoundedCountPaginator(Paginator):
         if estimate is not None and estimate > self.count_bound:
             self.count_is_estimate = True
             return estimate
-        # Only the rows matter: per-row annotations and the order would be computed for each.
-        count = queryset.order_by().values("pk")[: self.count_bound + 1].count()
+        count = count_up_to(queryset, self.count_bound + 1)
         self.count_is_bounded = count > self.count_bound
         return count
+
+
+def count_up_to(queryset, limit):
+    """How many rows the query gives, counting no further than ``limit``.
+
+    Unordered and by id only, so that PostgreSQL may count from an index and stop at the
+    limit, and computes no row's annotations (a search vector, a count of citations)."""
+    return queryset.order_by().values("pk")[:limit].count()
 
 
 def _estimated_rows(queryset):

@@ -3,6 +3,7 @@
 from itertools import chain
 
 from django import forms
+from django.utils.functional import cached_property
 
 from sources.admin_filters import TOP_ROWS, most_used
 
@@ -60,10 +61,10 @@ class ClaimFilterForm(forms.Form):
         chosen: a desk with years of claims has tens of thousands, too many to list."""
 
         def involved_people():
-            newest = self._newest_published()
+            newest = self._newest_published
             return chain(
-                (claimant for claimant, _ in newest),
-                ClaimSubject.objects.filter(claim__in=[pk for _, pk in newest])
+                (claimant for _, claimant, _ in newest),
+                ClaimSubject.objects.filter(claim__in=[pk for pk, _, _ in newest])
                 .order_by()  # its default order would join the claims
                 .values_list("person", flat=True),
             )
@@ -74,15 +75,18 @@ class ClaimFilterForm(forms.Form):
     def offered_meetings(self):
         """(slug, title) of the meetings the newest published claims are about, and the one
         chosen."""
-        newest = Claim.objects.published().newest_first().values_list("meeting", flat=True)
         ids = most_used(
-            "public.meetings", lambda: newest[:TOP_ROWS], self._chosen_ids(Meeting, "meeting")
+            "public.meetings",
+            lambda: (meeting for _, _, meeting in self._newest_published),
+            self._chosen_ids(Meeting, "meeting"),
         )
         return Meeting.objects.filter(pk__in=ids).values_list("slug", "title")
 
+    @cached_property
     def _newest_published(self):
+        """(id, claimant, meeting) of the newest published claims, for both menus."""
         claims = Claim.objects.published().newest_first()
-        return list(claims.values_list("claimant", "pk")[:TOP_ROWS])
+        return list(claims.values_list("pk", "claimant", "meeting")[:TOP_ROWS])
 
     def _chosen_ids(self, model, field):
         chosen = self.is_valid() and self.cleaned_data.get(field)

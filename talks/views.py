@@ -18,6 +18,7 @@ from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
 from sources.models import Source, SourceBasis
+from sources.paginators import count_up_to
 from sources.provenance import ProvenanceMap
 
 from .claim_review import claim_review, json_ld_script
@@ -153,9 +154,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def matches(self):
-        # Unordered, so that PostgreSQL may count from the search index and stop at the cap;
-        # the ids only, so that no row's search vector is built just to be counted.
-        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        return count_up_to(self.object_list, self.cap + 1)
 
     @cached_property
     def count(self):

@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 COMMON_WORDS = {"person": "Negotiator", "personalias": "Alias", "role": "Envoy"}
 COMMON_WORD = "talks"
 RARE_WORD = "Kakhovka"
+PRINCIPAL = "person-1"  # bench/generate.py's person in one claim of ten, at any size
 
 
 # (label, the model and field whose widget asks, the term typed)
@@ -74,13 +75,15 @@ def public_pages():
     from talks.models import Claim
 
     published = Claim.objects.published().exclude(meeting=None).exclude(claimant=None)
-    claim = published.filter(pk__gte=Claim.objects.count() // 2).order_by("pk").first()
+    middle = published.filter(pk__gte=Claim.objects.count() // 2).order_by("pk")
+    claim = middle.exclude(claimant__slug=PRINCIPAL).first()
     source = claim.citations.select_related("source").first().source
     yield "public claim list", "/claims/"
     yield "public claim search", f"/claims/?q={COMMON_WORD}"
     yield "public claim search, rare word", f"/claims/?q={RARE_WORD}"
     yield "public claim page", f"/claims/{claim.slug}/"
     yield "public person page", f"/people/{claim.claimant.slug}/"
+    yield "public person page, principal", f"/people/{PRINCIPAL}/"
     yield "public meeting page", f"/meetings/{claim.meeting.slug}/"
     yield "public source page", f"/sources/{source.slug}/"
     yield "public feed", "/feed/"

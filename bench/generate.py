@@ -5,10 +5,14 @@
 Makes, per claim: two citations, one person it is about and about ten history rows (its
 creation and nine edits); and in proportion: sources (1 per 10 claims), people (1 per 50),
 meetings (1 per 20), roles and other names (2 per person), contradictions (1 per 100), with a
-creation history row for each; at least ``FULL_PAGE`` sources, people, meetings and
-contradictions, so that at any size every admin list has a full first page to show (a
-comparison of sizes then compares the same work). The database is dropped, re-created and
-migrated first.
+creation history row for each. A comparison of sizes must compare the same work, so:
+- every table has at least ``FULL_PAGE`` rows, and every admin list a full first page;
+- claims reach people, meetings and sources at the same density at any size (a person makes
+  about 50 claims), so a page about one of them lists as much at a thousand claims as at a
+  million; the rows beyond that density, there to fill the lists, carry no claims;
+- one principal, person 1, makes and is the subject of one claim in ten, at any size: the
+  pages of someone the desk quotes all the time.
+The database is dropped, re-created and migrated first.
 Same arguments, same data.
 """
 
@@ -92,6 +96,7 @@ FULL_PAGE = 150  # more than an admin list page (100)
 # a search for it finds the same few rows at any size, where a common word fills a page.
 NEEDLE = "Kakhovka"
 HISTORY_EDITS_PER_CLAIM = 9
+PRINCIPAL = 1  # the person who makes, and is the subject of, one claim in ten
 
 
 def main():
@@ -147,11 +152,9 @@ def generate(url, claim_count, seed):
     )
 
     rng = random.Random(seed)
-    sizes = {
-        Source: max(FULL_PAGE, claim_count // 10),
-        Person: max(FULL_PAGE, claim_count // 50),
-        Meeting: max(FULL_PAGE, claim_count // 20),
-    }
+    per_claim = {Source: 10, Person: 50, Meeting: 20}  # claims per source, person, meeting
+    reached = {model: max(1, claim_count // n) for model, n in per_claim.items()}
+    sizes = {model: max(FULL_PAGE, n) for model, n in reached.items()}
     counts = {}
     with transaction.atomic(), connection.cursor() as django_cursor:
         cursor = django_cursor.cursor
@@ -165,9 +168,9 @@ def generate(url, claim_count, seed):
         writer.write(Meeting, meetings(rng, sizes[Meeting]))
         writer.write(Participant, participants(rng, sizes[Meeting], sizes[Person]))
         writer.write(MeetingCitation, links("meeting_id", sizes[Meeting], sizes[Source]))
-        writer.write(Claim, claims(rng, claim_count, sizes))
-        writer.write(Citation, citations(rng, claim_count, sizes[Source]))
-        writer.write(ClaimSubject, subjects(rng, claim_count, sizes[Person]))
+        writer.write(Claim, claims(rng, claim_count, reached))
+        writer.write(Citation, citations(rng, claim_count, reached[Source]))
+        writer.write(ClaimSubject, subjects(rng, claim_count, reached[Person]))
         writer.write(Contradiction, contradictions(rng, claim_count))
         writer.write_claim_edits(Claim, HISTORY_EDITS_PER_CLAIM)
         for model in writer.models_written:
@@ -185,7 +188,7 @@ class CopyWriter:
 
     def write(self, model, rows):
         """The rows, and a creation row for each in the history table."""
-        fields = model._meta.concrete_fields
+        fields = _written_fields(model)
         columns = [f.column for f in fields]
         table = model._meta.db_table
         with self.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
@@ -208,7 +211,7 @@ class CopyWriter:
 
     def _derive_history(self, model, date, reason, kind, join="", replace=None):
         history = model.history.model._meta.db_table
-        columns = [f.column for f in model._meta.concrete_fields]
+        columns = [f.column for f in _written_fields(model)]
         values = [(replace or {}).get(column, column) for column in columns]
         self.cursor.execute(
             f"INSERT INTO {history} ({', '.join(columns)}, history_date, "
@@ -231,6 +234,11 @@ class CopyWriter:
                 f"SELECT setval(pg_get_serial_sequence('{table}', '{key}'), "
                 f"(SELECT coalesce(max({key}), 1) FROM {table}))"
             )
+
+
+def _written_fields(model):
+    """The fields a row is written with: the database computes the generated ones."""
+    return [field for field in model._meta.concrete_fields if not field.generated]
 
 
 def _default(field):
@@ -363,12 +371,16 @@ def meetings(rng, count):
         }
 
 
-def claims(rng, count, sizes):
+def _person(rng, index, person_count):
+    return PRINCIPAL if index % 10 == 0 else rng.randrange(1, person_count + 1)
+
+
+def claims(rng, count, reached):
     from talks.models import Meeting, Person
 
     for i in range(1, count + 1):
         status = rng.choice(STATUSES)
-        person = rng.randrange(1, sizes[Person] + 1)
+        person = _person(rng, i, reached[Person])
         city = rng.choice(CITIES)
         claimed = (EPOCH + datetime.timedelta(days=i % 700)).date()
         yield {
@@ -378,7 +390,7 @@ def claims(rng, count, sizes):
             f"after the talks in {city} on {claimed:%d %B %Y} (claim {i}).{_needle(i)}",
             "claimant_id": person,
             "claimed_on": claimed,
-            "meeting_id": rng.randrange(1, sizes[Meeting] + 1),
+            "meeting_id": rng.randrange(1, reached[Meeting] + 1),
             "status": status,
             "verdict": rng.choice(VERDICTS) if status in ("published", "retracted") else "",
             "verdict_rationale": "Checked against the sources." if status == "published" else "",
@@ -409,7 +421,7 @@ def subjects(rng, claim_count, person_count):
         yield {
             "id": i,
             "claim_id": i,
-            "person_id": rng.randrange(1, person_count + 1),
+            "person_id": _person(rng, i + 5, person_count),
             "created_at": _when(i),
             "updated_at": _when(i),
         }

@@ -152,6 +152,8 @@ class TimestampedModel(models.Model):
         as 09:00:00 and then dumps as "09:00:00Z", so a dump would not import back to itself.
         """
         for model_field in self._meta.concrete_fields:
+            if model_field.generated:
+                continue
             value = getattr(self, model_field.attname)
             if isinstance(value, datetime.datetime) and value.microsecond % 1000:
                 value = value.replace(microsecond=value.microsecond // 1000 * 1000)

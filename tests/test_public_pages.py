@@ -116,6 +116,21 @@ def test_the_person_filter_offers_only_people_a_published_claim_reaches(seed, cl
     assert "joe-biden" not in html
 
 
+def test_search_finds_a_claim_by_new_words_however_they_were_written(seed, client):
+    """The database derives what the search reads from the texts: an edit by a save or by a
+    bulk update is found at once."""
+    claim = Claim.objects.published().newest_first().last()
+    claim.claimant_label = "a spokesman in Zaporizhzhia"
+    claim._change_reason = "Named where the spokesman spoke"
+    claim.save()
+    other = Claim.objects.published().newest_first().first()
+    Claim.objects.filter(pk=other.pk).update(verdict_rationale="Read against the transcript.")
+
+    found = links(client.get("/claims/", {"q": "Zaporizhzhia"}))
+    assert found.count(claim.get_absolute_url()) == 1
+    assert set(Claim.objects.search("transcript")) == {other}
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
 @pytest.mark.parametrize("by_id", [10_000, 1], ids=["few matches, by id", "many, row by row"])
 def test_search_on_postgresql_finds_the_matches_in_the_full_text_index(seed, monkeypatch, by_id):

@@ -132,7 +132,7 @@ def insert_history(model, written, *, history_type, date, reason, user):
     are not sent a second time, and the history holds exactly what was written.
     """
     history = model.history.model
-    fields = model._meta.concrete_fields
+    fields = [field for field in model._meta.concrete_fields if not field.generated]
     marks = {
         name: models.Value(value, output_field=history._meta.get_field(name))
         for name, value in zip(

@@ -298,7 +298,7 @@ class ModelRules:
         self.fields = []
         self.by_name = {}
         for field in meta.concrete_fields:
-            if field.primary_key:
+            if field.primary_key or field.generated:  # the database writes those
                 continue
             target = rules_of(field.related_model) if field.is_relation else None
             rule = FieldRule(field, len(self.fields), target)

@@ -95,22 +95,6 @@ def _closure(direction, source_ids):
     return RawSQL(sql, list(source_ids))
 
 
-class SourceQuerySet(models.QuerySet):
-    def relaying(self, source_ids):
-        """These sources and every source that rests on them, however indirectly."""
-        source_ids = list(source_ids)
-        if not source_ids:
-            return self.none()
-        relayers = SourceBasis.objects.filter(pk__in=_closure("down", source_ids))
-        return self.filter(
-            models.Q(pk__in=source_ids) | models.Q(pk__in=relayers.values("source_id"))
-        )
-
-
-class SourceManager(SlugManager.from_queryset(SourceQuerySet)):
-    pass
-
-
 class Source(SluggedModel):
     Kind = SourceKind
 
@@ -138,7 +122,7 @@ class Source(SluggedModel):
     )
     notes = models.TextField(blank=True)
 
-    objects = SourceManager()
+    objects = SlugManager()
     history = tracked_history()
 
     class Meta:
@@ -180,6 +164,13 @@ class Source(SluggedModel):
 
 
 class SourceBasisQuerySet(models.QuerySet):
+    def downstream_of(self, source_ids):
+        """Every step of provenance that rests on these sources, however indirectly."""
+        source_ids = list(source_ids)
+        if not source_ids:
+            return self.none()
+        return self.filter(pk__in=_closure("down", source_ids))
+
     def upstream_of(self, source_ids):
         """Every step of provenance behind these sources, back to the origins, in one query."""
         source_ids = list(source_ids)

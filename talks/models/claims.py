@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.manager import HistoricalQuerySet
 
-from sources.models import CitationBase, Source, SourceBasis
+from sources.models import CitationBase, SourceBasis
 from sources.provenance import ProvenanceMap
 from sources.records import (
     SluggedModel,
@@ -117,7 +117,8 @@ class ClaimQuerySet(models.QuerySet):
         """Claims citing ``source`` or a source that relays it, however indirectly."""
         # The sources' ids first: given a subquery, the planner cannot tell that it names a
         # handful of sources, and reads the citations of every one (100 ms at a million).
-        sources = list(Source.objects.relaying([source.pk]).values_list("pk", flat=True))
+        relaying = SourceBasis.objects.downstream_of([source.pk])
+        sources = [source.pk, *relaying.values_list("source_id", flat=True)]
         return self.filter(pk__in=Citation.objects.filter(source__in=sources).values("claim_id"))
 
     def published_between(self, first_day=None, last_day=None):

@@ -41,6 +41,19 @@ def count_up_to(queryset, limit):
     return queryset.order_by().values("pk")[:limit].count()
 
 
+def planned_rows(queryset):
+    """How many rows PostgreSQL's planner expects the query to give, from its statistics; None
+    on other databases. An EXPLAIN, which plans the query and runs nothing."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        (plan,) = cursor.fetchone()
+    return plan[0]["Plan"]["Plan Rows"]
+
+
 def _estimated_rows(queryset):
     """The planner's row estimate for an unfiltered PostgreSQL table, else None."""
     if queryset.query.where:

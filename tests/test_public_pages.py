@@ -132,17 +132,26 @@ def test_search_finds_a_claim_by_new_words_however_they_were_written(seed, clien
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
-@pytest.mark.parametrize("by_id", [10_000, 1], ids=["few matches, by id", "many, row by row"])
-def test_search_on_postgresql_finds_the_matches_in_the_full_text_index(seed, monkeypatch, by_id):
+@pytest.mark.parametrize(
+    ("by_id", "common", "reads_ahead"),
+    [(10_000, 100_000, True), (1, 100_000, True), (10_000, 0, False)],
+    ids=["few matches, by id", "many, row by row", "common by the statistics, row by row"],
+)
+def test_search_on_postgresql_finds_the_matches_in_the_full_text_index(
+    seed, monkeypatch, by_id, common, reads_ahead
+):
     monkeypatch.setattr("talks.models.claims.SEARCH_IDS", by_id)
+    monkeypatch.setattr("talks.models.claims.COMMON_MATCHES", common)
     with CaptureQueriesContext(connection) as queries:
-        found = Claim.objects.search("delegation")
+        found = list(Claim.objects.search("delegation"))
+    searches = [q["sql"] for q in queries if "@@" in q["sql"] and "EXPLAIN" not in q["sql"]]
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {queries[0]['sql']}")
+        cursor.execute(f"EXPLAIN {searches[0]}")
         plan = "\n".join(line for (line,) in cursor.fetchall())
 
     assert "talks_claim_search" in plan
+    assert any(f"LIMIT {by_id + 1}" in sql for sql in searches) == reads_ahead
     query = SearchQuery("delegation", config=SEARCH_CONFIG, search_type="websearch")
     matching = Claim.objects.annotate(vector=claim_search_vector()).filter(vector=query)
     assert set(found) == set(matching) != set()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from simple_history.manager import HistoricalQuerySet
 
 from sources.models import CitationBase, SourceBasis
+from sources.paginators import planned_rows
 from sources.provenance import ProvenanceMap
 from sources.records import (
     SluggedModel,
@@ -57,6 +58,7 @@ VERDICT_RATINGS = {
 
 SEARCH_CONFIG = "english"
 SEARCH_IDS = 10_000  # matches taken by id; beyond, at least 1% of a million claims match
+COMMON_MATCHES = 10 * SEARCH_IDS  # so many expected that no match is read ahead by id
 SEARCHED_FIELDS = ["text", "claimant_label", "verdict_rationale"]
 
 
@@ -140,11 +142,12 @@ class ClaimQuerySet(models.QuerySet):
             # Asked for the matches alone, in no order, PostgreSQL reads them from the index.
             # If they are few, the list is theirs; walking down the newest first, testing each
             # claim, would read the whole table to find a rare word. A common one fills a
-            # page early.
-            everywhere = Claim.objects.filter(search_document=query).order_by()
-            found = list(everywhere.values_list("pk", flat=True)[: SEARCH_IDS + 1])
-            if len(found) <= SEARCH_IDS:
-                return self.filter(pk__any_of=found)
+            # page early: when the statistics say a word is that common, nothing is read ahead.
+            everywhere = Claim.objects.filter(search_document=query).order_by().values("pk")
+            if planned_rows(everywhere) < COMMON_MATCHES:
+                found = [row["pk"] for row in everywhere[: SEARCH_IDS + 1]]
+                if len(found) <= SEARCH_IDS:
+                    return self.filter(pk__any_of=found)
             return self.filter(search_document=query)
         claims = self
         for word in words.split():

@@ -155,6 +155,7 @@ def generate(url, claim_count, seed):
     per_claim = {Source: 10, Person: 50, Meeting: 20}  # claims per source, person, meeting
     reached = {model: max(1, claim_count // n) for model, n in per_claim.items()}
     sizes = {model: max(FULL_PAGE, n) for model, n in reached.items()}
+    sizes[Source] = max(2 * FULL_PAGE, sizes[Source])  # a source basis for every two sources
     counts = {}
     with transaction.atomic(), connection.cursor() as django_cursor:
         cursor = django_cursor.cursor

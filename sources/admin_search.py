@@ -11,6 +11,8 @@ A common word can match more related rows than a list should carry (``ID_LIST_LI
 at least one related row in a hundred matches, and walking down the list's order, testing
 each row's related field, finds a page of results early. The test is written as a scalar
 subquery on purpose: PostgreSQL would turn an ``EXISTS`` into a hash of every match first.
+A list whose table holds fewer rows than that is tested row by row from the start: looking
+up a common word among a million claims costs more than testing a few thousand rows.
 """
 
 from functools import reduce
@@ -20,6 +22,8 @@ from django.db import migrations
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.lookups import IContains
 from django.utils.text import smart_split, unescape_string_literal
+
+from .paginators import estimated_table_rows, planned_rows
 
 ID_LIST_LIMIT = 10_000
 
@@ -32,11 +36,12 @@ def search_terms(search_term):
         yield term
 
 
-def contains(model, field_path, term, looked_up):
+def contains(model, field_path, term, looked_up, *, row_by_row=False):
     """A condition on ``model``'s own columns: ``field_path`` contains ``term``, any case.
 
     ``looked_up`` keeps the ids found per related field, for fields that share one (a
-    contradiction's two claims' texts)."""
+    contradiction's two claims' texts); ``row_by_row`` tests each row's related field
+    without looking the term up in the related table first."""
     name, _, rest = field_path.partition("__")
     if not rest:
         return Q(**{f"{name}__icontains": term})
@@ -48,14 +53,24 @@ def contains(model, field_path, term, looked_up):
     else:  # rows of the related model point at this one
         own, theirs = "pk", field.field.attname
     key = (field.related_model, rest, theirs)
-    if key not in looked_up:
-        looked_up[key] = list(matching.values_list(theirs, flat=True)[: ID_LIST_LIMIT + 1])
-    if len(looked_up[key]) <= ID_LIST_LIMIT:
-        return Q(**{f"{own}__any_of": looked_up[key]})
+    if not row_by_row:
+        if key not in looked_up:
+            looked_up[key] = _ids_unless_common(matching.values_list(theirs, flat=True))
+        if looked_up[key] is not None:
+            return Q(**{f"{own}__any_of": looked_up[key]})
     if field.concrete and _single_valued(field.related_model, rest):
         value = related.filter(pk=OuterRef(own)).values(rest)[:1]
         return Q(IContains(Subquery(value), term))
     return Q(Exists(matching.filter(**{theirs: OuterRef(own)})))
+
+
+def _ids_unless_common(ids):
+    """Up to ``ID_LIST_LIMIT`` ids, or None when more match: the planner's statistics answer
+    for a word they know to be common, which is then not read."""
+    if (planned_rows(ids) or 0) > ID_LIST_LIMIT:
+        return None
+    found = list(ids[: ID_LIST_LIMIT + 1])
+    return found if len(found) <= ID_LIST_LIMIT else None
 
 
 def _single_valued(model, field_path):
@@ -73,9 +88,14 @@ def search(queryset, search_fields, search_term):
     """Rows where every word of the search is in one of the fields; never a duplicate row."""
     if not search_fields:
         return queryset
+    rows = estimated_table_rows(queryset.model, queryset.db)
+    row_by_row = rows is not None and rows <= ID_LIST_LIMIT
     for term in search_terms(search_term):
         looked_up = {}
-        conditions = [contains(queryset.model, field, term, looked_up) for field in search_fields]
+        conditions = [
+            contains(queryset.model, field, term, looked_up, row_by_row=row_by_row)
+            for field in search_fields
+        ]
         queryset = queryset.filter(reduce(or_, conditions))
     return queryset
 

@@ -58,13 +58,19 @@ def _estimated_rows(queryset):
     """The planner's row estimate for an unfiltered PostgreSQL table, else None."""
     if queryset.query.where:
         return None
-    connection = connections[queryset.db]
+    return estimated_table_rows(queryset.model, queryset.db) or None
+
+
+def estimated_table_rows(model, using):
+    """The planner's estimate of the rows in ``model``'s PostgreSQL table (0 when empty); None
+    on other databases and for a table not analysed yet."""
+    connection = connections[using]
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-            [queryset.model._meta.db_table],
+            [model._meta.db_table],
         )
         row = cursor.fetchone()
-    return row[0] if row and row[0] > 0 else None
+    return row[0] if row and row[0] >= 0 else None

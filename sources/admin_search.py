@@ -11,8 +11,8 @@ A common word can match more related rows than a list should carry (``ID_LIST_LI
 at least one related row in a hundred matches, and walking down the list's order, testing
 each row's related field, finds a page of results early. The test is written as a scalar
 subquery on purpose: PostgreSQL would turn an ``EXISTS`` into a hash of every match first.
-A list whose table holds fewer rows than that is tested row by row from the start: looking
-up a common word among a million claims costs more than testing a few thousand rows.
+A list whose table holds at most ``SMALL_TABLE`` rows is tested row by row from the start:
+looking up a common word among a million claims costs more than testing a thousand rows.
 """
 
 from functools import reduce
@@ -26,6 +26,7 @@ from django.utils.text import smart_split, unescape_string_literal
 from .paginators import estimated_table_rows, planned_rows
 
 ID_LIST_LIMIT = 10_000
+SMALL_TABLE = 1_000
 
 
 def search_terms(search_term):
@@ -89,7 +90,7 @@ def search(queryset, search_fields, search_term):
     if not search_fields:
         return queryset
     rows = estimated_table_rows(queryset.model, queryset.db)
-    row_by_row = rows is not None and rows <= ID_LIST_LIMIT
+    row_by_row = rows is not None and rows <= SMALL_TABLE
     for term in search_terms(search_term):
         looked_up = {}
         conditions = [

@@ -33,6 +33,10 @@ COMMON_WORDS = {"person": "Negotiator", "personalias": "Alias", "role": "Envoy"}
 COMMON_WORD = "talks"
 RARE_WORD = "Kakhovka"
 PRINCIPAL = "person-1"  # bench/generate.py's person in one claim of ten, at any size
+# What a typical page lists at either size (bench/generate.py: 20 claims a meeting and a
+# source, 45 made by and 45 about a person, seven in ten of them published).
+CLAIMS = 14
+PERSON_CLAIMS = 63
 
 
 # (label, the model and field whose widget asks, the term typed)
@@ -71,23 +75,41 @@ def pages(models):
 
 
 def public_pages():
-    """(label, path) for the public pages of a published claim in the middle of the data."""
-    from talks.models import Claim
+    """(label, path) for the public pages of a published claim in the middle of the data, and
+    of a person, a meeting and a source whose pages list as many claims at either size."""
+    from sources.models import Source
+    from talks.models import Claim, Meeting, Person
 
-    published = Claim.objects.published().exclude(meeting=None).exclude(claimant=None)
+    published = Claim.objects.published()
     middle = published.filter(pk__gte=Claim.objects.count() // 2).order_by("pk")
-    claim = middle.exclude(claimant__slug=PRINCIPAL).first()
-    source = claim.citations.select_related("source").first().source
+    claim = middle.exclude(meeting=None).exclude(claimant=None).first()
+    person = listing_about(
+        Person.objects.public().exclude(slug=PRINCIPAL), published.involving, PERSON_CLAIMS
+    )
+    meeting = listing_about(
+        Meeting.objects.public(), lambda meeting: published.filter(meeting=meeting), CLAIMS
+    )
+    source = listing_about(
+        Source.objects.all(), lambda source: published.filter(citations__source=source), CLAIMS
+    )
     yield "public claim list", "/claims/"
     yield "public claim search", f"/claims/?q={COMMON_WORD}"
     yield "public claim search, rare word", f"/claims/?q={RARE_WORD}"
     yield "public claim page", f"/claims/{claim.slug}/"
-    yield "public person page", f"/people/{claim.claimant.slug}/"
+    yield "public person page", f"/people/{person.slug}/"
     yield "public person page, principal", f"/people/{PRINCIPAL}/"
-    yield "public meeting page", f"/meetings/{claim.meeting.slug}/"
+    yield "public meeting page", f"/meetings/{meeting.slug}/"
     yield "public source page", f"/sources/{source.slug}/"
     yield "public feed", "/feed/"
     yield "public sitemap", "/sitemap.xml"
+
+
+def listing_about(candidates, claims_of, wanted):
+    """Of the first hundred candidates, the one whose page lists nearest ``wanted`` published
+    claims: a page's time follows what it lists, which must not differ between the sizes."""
+    return min(
+        candidates.order_by("pk")[:100], key=lambda each: abs(claims_of(each).count() - wanted)
+    )
 
 
 def worker(database):

@@ -23,7 +23,11 @@ urlpatterns = [
     path(
         "sitemap.xml",
         public_page(sitemap_views.index),
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "public:sitemap-section"},
+        {
+            "sitemaps": SITEMAPS,
+            "sitemap_url_name": "public:sitemap-section",
+            "template_name": "talks/sitemap_index.xml",
+        },
         name="sitemap",
     ),
     path(

@@ -297,8 +297,6 @@ class Claim(SluggedModel):
         ordering = ["-claimed_on", "-created_at"]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="talks_claim_published"),
-            # The sitemap's last change among published claims.
-            models.Index(fields=["status", "updated_at"], name="talks_claim_status_updated"),
             # The admin's list order, its tie-breaker (-id) included.
             models.Index(
                 fields=["-claimed_on", "-created_at", "-id"], name="talks_claim_list_order"

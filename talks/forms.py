@@ -64,7 +64,7 @@ class ClaimFilterForm(forms.Form):
             newest = self._newest_published
             return chain(
                 (claimant for _, claimant, _ in newest),
-                ClaimSubject.objects.filter(claim__in=[pk for pk, _, _ in newest])
+                ClaimSubject.objects.filter(claim__any_of=[pk for pk, _, _ in newest])
                 .order_by()  # its default order would join the claims
                 .values_list("person", flat=True),
             )

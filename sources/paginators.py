@@ -6,8 +6,9 @@ of a large PostgreSQL table takes the planner's estimate of its size ("about 1,0
 """
 
 from django.core.paginator import Paginator
-from django.db import connections
 from django.utils.functional import cached_property
+
+from .planner import estimated_table_rows
 
 
 class BoundedCountPaginator(Paginator):
@@ -41,36 +42,8 @@ def count_up_to(queryset, limit):
     return queryset.order_by().values("pk")[:limit].count()
 
 
-def planned_rows(queryset):
-    """How many rows PostgreSQL's planner expects the query to give, from its statistics; None
-    on other databases. An EXPLAIN, which plans the query and runs nothing."""
-    connection = connections[queryset.db]
-    if connection.vendor != "postgresql":
-        return None
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        (plan,) = cursor.fetchone()
-    return plan[0]["Plan"]["Plan Rows"]
-
-
 def _estimated_rows(queryset):
     """The planner's row estimate for an unfiltered PostgreSQL table, else None."""
     if queryset.query.where:
         return None
     return estimated_table_rows(queryset.model, queryset.db) or None
-
-
-def estimated_table_rows(model, using):
-    """The planner's estimate of the rows in ``model``'s PostgreSQL table (0 when empty); None
-    on other databases and for a table not analysed yet."""
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-            [model._meta.db_table],
-        )
-        row = cursor.fetchone()
-    return row[0] if row and row[0] >= 0 else None

@@ -2,6 +2,8 @@
 
 import dataclasses
 import datetime
+import operator
+from functools import reduce
 
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
 from django.db import connection, models
@@ -11,7 +13,7 @@ from django.utils import timezone
 from simple_history.manager import HistoricalQuerySet
 
 from sources.models import CitationBase, SourceBasis
-from sources.paginators import planned_rows
+from sources.planner import planned_rows
 from sources.provenance import ProvenanceMap
 from sources.records import (
     SluggedModel,
@@ -65,12 +67,11 @@ SEARCHED_FIELDS = ["text", "claimant_label", "verdict_rationale"]
 def claim_search_vector():
     """What the search looks at, weighted: the claim itself first, then who made it, then why
     the verdict."""
-    a, b, c = SEARCHED_FIELDS
-    return (
-        SearchVector(a, weight="A", config=SEARCH_CONFIG)
-        + SearchVector(b, weight="B", config=SEARCH_CONFIG)
-        + SearchVector(c, weight="C", config=SEARCH_CONFIG)
-    )
+    vectors = [
+        SearchVector(name, weight=weight, config=SEARCH_CONFIG)
+        for name, weight in zip(SEARCHED_FIELDS, "ABC", strict=True)
+    ]
+    return reduce(operator.add, vectors)
 
 
 class SearchDocument(models.Func):

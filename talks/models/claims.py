@@ -7,7 +7,7 @@ from functools import reduce
 
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
 from django.db import connection, models
-from django.db.models.functions import Coalesce, Concat, Lower
+from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.manager import HistoricalQuerySet
@@ -77,15 +77,16 @@ def claim_search_vector():
 class SearchDocument(models.Func):
     """A claim's searched texts as the database stores them for search: PostgreSQL's weighted
     full-text vector, which a GIN index serves and which a row is tested against without
-    parsing its texts again; elsewhere the texts themselves, lower-cased, for a plain
-    substring search."""
+    parsing its texts again; elsewhere the texts themselves, joined, for a plain substring
+    search. Migrations name this class, not its SQL: a change to what it computes needs a
+    migration that removes and adds the column again."""
 
     output_field = SearchVectorField()
 
     def __init__(self):
         texts = [Coalesce(name, models.Value("")) for name in SEARCHED_FIELDS]
         spaced = [part for text in texts for part in (text, models.Value(" "))][:-1]
-        super().__init__(claim_search_vector(), Lower(Concat(*spaced)))
+        super().__init__(claim_search_vector(), Concat(*spaced))
 
     def as_sql(self, compiler, connection, **extra_context):
         return compiler.compile(self.source_expressions[1])
@@ -152,7 +153,7 @@ class ClaimQuerySet(models.QuerySet):
             return self.filter(search_document=query)
         claims = self
         for word in words.split():
-            claims = claims.filter(search_document__contains=word.lower())
+            claims = claims.filter(search_document__icontains=word)
         return claims
 
     def with_provenance(self):

@@ -6,10 +6,12 @@ Makes, per claim: two citations, one person it is about and about ten history ro
 creation and nine edits); and in proportion: sources (1 per 10 claims), people (1 per 50),
 meetings (1 per 20), roles and other names (2 per person), contradictions (1 per 100), with a
 creation history row for each. A comparison of sizes must compare the same work, so:
-- every table has at least ``FULL_PAGE`` rows, and every admin list a full first page;
+- every table has at least ``FULL_PAGE`` rows (sources twice that, a basis for every two),
+  and every admin list a full first page;
 - claims reach people, meetings and sources at the same density at any size (a person makes
-  about 50 claims), so a page about one of them lists as much at a thousand claims as at a
-  million; the rows beyond that density, there to fill the lists, carry no claims;
+  about 45 claims and is the subject of 45, a meeting and a source have 20), so a page about
+  one of them lists as much at a thousand claims as at a million; the rows beyond that
+  density, there to fill the lists, carry no claims;
 - one principal, person 1, makes and is the subject of one claim in ten, at any size: the
   pages of someone the desk quotes all the time.
 The database is dropped, re-created and migrated first.

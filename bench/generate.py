@@ -191,7 +191,9 @@ class CopyWriter:
 
     def write(self, model, rows):
         """The rows, and a creation row for each in the history table."""
-        fields = _written_fields(model)
+        from sources.records import written_fields
+
+        fields = written_fields(model)
         columns = [f.column for f in fields]
         table = model._meta.db_table
         with self.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
@@ -214,7 +216,7 @@ class CopyWriter:
 
     def _derive_history(self, model, date, reason, kind, join="", replace=None):
         history = model.history.model._meta.db_table
-        columns = [f.column for f in _written_fields(model)]
+        columns = [f.column for f in model.history.model.tracked_fields]
         values = [(replace or {}).get(column, column) for column in columns]
         self.cursor.execute(
             f"INSERT INTO {history} ({', '.join(columns)}, history_date, "
@@ -237,11 +239,6 @@ class CopyWriter:
                 f"SELECT setval(pg_get_serial_sequence('{table}', '{key}'), "
                 f"(SELECT coalesce(max({key}), 1) FROM {table}))"
             )
-
-
-def _written_fields(model):
-    """The fields a row is written with: the database computes the generated ones."""
-    return [field for field in model._meta.concrete_fields if not field.generated]
 
 
 def _default(field):

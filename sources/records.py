@@ -20,6 +20,12 @@ def tracked_history(**options):
     return HistoricalRecords(history_id_field=models.BigAutoField(), **options)
 
 
+def written_fields(model):
+    """The fields a row of ``model`` is written with: the database computes generated ones
+    (a claim's search document) from the others."""
+    return [field for field in model._meta.concrete_fields if not field.generated]
+
+
 def choices_constraint(field, choices, *, allow_blank=False):
     """A CHECK constraint holding ``field`` to the values of a ``TextChoices`` class."""
     values = list(choices.values) + ([""] if allow_blank else [])
@@ -151,9 +157,7 @@ class TimestampedModel(models.Model):
         Finer times do not survive a dump: 09:00:00.000456 dumps as "09:00:00.000Z", imports
         as 09:00:00 and then dumps as "09:00:00Z", so a dump would not import back to itself.
         """
-        for model_field in self._meta.concrete_fields:
-            if model_field.generated:
-                continue
+        for model_field in written_fields(self):
             value = getattr(self, model_field.attname)
             if isinstance(value, datetime.datetime) and value.microsecond % 1000:
                 value = value.replace(microsecond=value.microsecond // 1000 * 1000)

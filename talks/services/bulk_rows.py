@@ -132,7 +132,7 @@ def insert_history(model, written, *, history_type, date, reason, user):
     are not sent a second time, and the history holds exactly what was written.
     """
     history = model.history.model
-    fields = [field for field in model._meta.concrete_fields if not field.generated]
+    fields = history.tracked_fields  # the model's fields that its history keeps
     marks = {
         name: models.Value(value, output_field=history._meta.get_field(name))
         for name, value in zip(

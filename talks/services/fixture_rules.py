@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models.functions import Coalesce, Greatest, Least, Lower, Upper
 from django.utils import timezone
 
-from sources.records import TimestampedModel
+from sources.records import TimestampedModel, written_fields
 
 MISSING = object()  # the file leaves the field out
 
@@ -297,8 +297,8 @@ class ModelRules:
         self.keys = key_rules
         self.fields = []
         self.by_name = {}
-        for field in meta.concrete_fields:
-            if field.primary_key or field.generated:  # the database writes those
+        for field in written_fields(model):
+            if field.primary_key:
                 continue
             target = rules_of(field.related_model) if field.is_relation else None
             rule = FieldRule(field, len(self.fields), target)

@@ -30,21 +30,20 @@ def as_if_the_table_held(monkeypatch, rows):
     monkeypatch.setattr(admin_search, "estimated_table_rows", lambda model, using: rows)
 
 
-# The three ways a related field is searched: by the ids that match in its table, row by row
-# when too many match, and row by row when the list's own table is small.
-every_search_way = pytest.mark.parametrize(
-    ("id_list_limit", "table_rows"),
-    [(1_000, 1_000_000), (0, 1_000_000), (1_000, 10)],
+@pytest.fixture(
+    params=[(1_000, 1_000_000), (0, 1_000_000), (1_000, 10)],
     ids=["id list", "row by row, many matches", "row by row, a small table"],
 )
-
-
-@every_search_way
-def test_search_reaches_related_names_every_way(
-    editor_client, monkeypatch, id_list_limit, table_rows
-):
+def every_search_way(request, monkeypatch):
+    """The three ways a related field is searched: by the ids that match in its table, row
+    by row when too many match, and row by row when the list's own table is small."""
+    id_list_limit, table_rows = request.param
     monkeypatch.setattr(admin_search, "ID_LIST_LIMIT", id_list_limit)
     as_if_the_table_held(monkeypatch, table_rows)
+
+
+@pytest.mark.usefixtures("every_search_way")
+def test_search_reaches_related_names_every_way(editor_client):
     witkoff = make_person(name="Steve Witkoff")
     make_claim(text="The envoy flew to Miami.", claimant=witkoff)
     make_claim(text="Witkoff will attend, aides said.")
@@ -68,12 +67,8 @@ def test_every_word_must_match_and_a_quoted_phrase_is_one_word(editor_client):
     assert listed_claims(editor_client, q='"talks in geneva"') == {"Talks in Geneva ended late."}
 
 
-@every_search_way
-def test_a_person_matched_by_several_other_names_is_listed_once(
-    editor_client, monkeypatch, id_list_limit, table_rows
-):
-    monkeypatch.setattr(admin_search, "ID_LIST_LIMIT", id_list_limit)
-    as_if_the_table_held(monkeypatch, table_rows)
+@pytest.mark.usefixtures("every_search_way")
+def test_a_person_matched_by_several_other_names_is_listed_once(editor_client):
     person = make_person(name="Rustem Umerov")
     for name in ("Umerov R.", "Umerov, Rustem", "Умеров"):
         PersonAlias.objects.create(person=person, name=name)

@@ -5,7 +5,7 @@ from itertools import chain
 from django import forms
 from django.utils.functional import cached_property
 
-from sources.admin_filters import TOP_ROWS, most_used
+from sources.admin.filters import TOP_ROWS, most_used
 
 from .models import Claim, ClaimSubject, Meeting, Person
 

@@ -69,7 +69,7 @@ def test_the_changelist_shows_a_bounded_count_as_more_than(editor_client, monkey
 def test_the_contradiction_filters_list_the_most_involved_and_the_chosen(
     editor_client, monkeypatch
 ):
-    from sources import admin_filters
+    from sources.admin import filters as admin_filters
     from talks.models import Contradiction
 
     from .conftest import make_person

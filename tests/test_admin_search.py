@@ -10,7 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from sources import admin_filters, admin_search
+from sources.admin import filters as admin_filters
+from sources.admin import search as admin_search
 from talks.models import ImportRun, PersonAlias
 
 from .conftest import make_claim, make_meeting, make_person, make_source

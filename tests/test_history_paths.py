@@ -16,7 +16,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalChanges
 
-from sources.history_admin import TrackedAdmin
+from sources.admin.tracked import TrackedAdmin
 from sources.models import Source, SourceBasis
 from talks import models as talks_models
 from talks.models import Citation, Claim, ClaimSubject

@@ -1,8 +1,8 @@
-"""Trigram indexes for the admin's search (see sources.admin_search), PostgreSQL only."""
+"""Trigram indexes for the admin's search (see sources.admin.search), PostgreSQL only."""
 
 from django.db import migrations
 
-from sources.admin_search import trigram_indexes
+from sources.admin.search import trigram_indexes
 
 
 class Migration(migrations.Migration):

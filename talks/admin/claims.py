@@ -7,8 +7,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from sources.admin_filters import RecentlyUsedRelatedFilter, YearsFilter
-from sources.history_admin import NewestFirstAdmin, TrackedAdmin, TrackedInline
+from sources.admin.filters import RecentlyUsedRelatedFilter, YearsFilter
+from sources.admin.tracked import NewestFirstAdmin, TrackedAdmin, TrackedInline
 from sources.records import RowCount
 
 from ..models import Citation, Claim, ClaimSubject, Contradiction, Statement

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Case, When
 
-from sources.history_admin import ChangeReasonForm
+from sources.admin.tracked import ChangeReasonForm
 
 from ..models import Claim, Contradiction
 

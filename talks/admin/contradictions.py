@@ -16,8 +16,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from sources.admin_filters import TOP_ROWS, most_used
-from sources.history_admin import TrackedAdmin
+from sources.admin.filters import TOP_ROWS, most_used
+from sources.admin.tracked import TrackedAdmin
 
 from ..models import (
     Claim,

@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from sources.history_admin import TrackedAdmin
+from sources.admin.tracked import TrackedAdmin
 
 from ..models import ImportRun
 from ..services.fixture_import import ImportFailed, import_fixtures

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.db.models import OuterRef
 
-from sources.admin_filters import RecentlyUsedValuesFilter, YearsFilter
-from sources.history_admin import NewestFirstAdmin, TrackedAdmin, TrackedInline
+from sources.admin.filters import RecentlyUsedValuesFilter, YearsFilter
+from sources.admin.tracked import NewestFirstAdmin, TrackedAdmin, TrackedInline
 from sources.records import RowCount
 
 from ..models import Meeting, MeetingCitation, Participant

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from sources.admin_filters import RecentlyUsedValuesFilter, YearsFilter
-from sources.history_admin import NewestFirstAdmin, TrackedAdmin, TrackedInline
+from sources.admin.filters import RecentlyUsedValuesFilter, YearsFilter
+from sources.admin.tracked import NewestFirstAdmin, TrackedAdmin, TrackedInline
 
 from ..models import Person, PersonAlias, Role, RoleCitation
 

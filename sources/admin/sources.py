@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.db.models import OuterRef
 
-from .admin_filters import RecentlyUsedValuesFilter, YearsFilter
-from .history_admin import NewestFirstAdmin, TrackedAdmin, TrackedInline
-from .models import Source, SourceBasis
-from .records import RowCount
+from ..models import Source, SourceBasis
+from ..records import RowCount
+from .filters import RecentlyUsedValuesFilter, YearsFilter
+from .tracked import NewestFirstAdmin, TrackedAdmin, TrackedInline
 
 
 class SourceBasisInline(TrackedInline):

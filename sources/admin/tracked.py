@@ -18,10 +18,10 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
-from .admin_search import search
-from .paginators import BoundedCountPaginator
-from .records import TimestampedModel
-from .services import RestoreRefused, deleted_records, restore_deleted
+from ..paginators import BoundedCountPaginator
+from ..records import TimestampedModel
+from ..restore import RestoreRefused, deleted_records, restore_deleted
+from .search import search
 
 REASON_FIELD = "change_reason"
 SEEN_FIELD = "seen_version"
@@ -209,7 +209,7 @@ class TrackedAdmin(CheckedAutocompleteMixin, SimpleHistoryAdmin):
         )
 
     def get_search_results(self, request, queryset, search_term):
-        """Search that indexes answer at any size (``sources.admin_search``); no duplicates."""
+        """Search that indexes answer at any size (``sources.admin.search``); no duplicates."""
         return search(queryset, self.get_search_fields(request), search_term), False
 
     def changelist_view(self, request, extra_context=None):

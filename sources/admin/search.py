@@ -23,7 +23,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.lookups import IContains
 from django.utils.text import smart_split, unescape_string_literal
 
-from .planner import estimated_table_rows, planned_rows
+from ..planner import estimated_table_rows, planned_rows
 
 ID_LIST_LIMIT = 10_000
 SMALL_TABLE = 1_000

@@ -79,16 +79,17 @@ def public_pages():
     """(label, path) for the public pages of a published claim in the middle of the data, and
     of a person, a meeting and a source whose pages list as many claims at either size."""
     from sources.models import Source
-    from talks.models import Claim, Meeting, Person
+    from talks import visibility
+    from talks.models import Claim
 
-    published = Claim.objects.published()
+    published = visibility.claims()
     middle = published.filter(pk__gte=Claim.objects.count() // 2).order_by("pk")
     claim = middle.exclude(meeting=None).exclude(claimant=None).first()
     person = listing_about(
-        Person.objects.public().exclude(slug=PRINCIPAL), published.involving, PERSON_CLAIMS
+        visibility.people().exclude(slug=PRINCIPAL), published.involving, PERSON_CLAIMS
     )
     meeting = listing_about(
-        Meeting.objects.public(), lambda meeting: published.filter(meeting=meeting), CLAIMS
+        visibility.meetings(), lambda meeting: published.filter(meeting=meeting), CLAIMS
     )
     source = listing_about(
         Source.objects.all(), lambda source: published.filter(citations__source=source), CLAIMS

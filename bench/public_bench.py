@@ -109,6 +109,7 @@ def build_data():
     from django.utils import timezone
 
     from sources.models import Source, SourceBasis
+    from talks import visibility
     from talks.models import (
         Citation,
         Claim,
@@ -122,7 +123,7 @@ def build_data():
     )
     from talks.models.editions import Edition
 
-    if Claim.objects.published().count() >= CLAIMS:
+    if visibility.claims().count() >= CLAIMS:
         return
     print(f"Building {CLAIMS:,} published claims in {DATABASE} (once)...", flush=True)
     started = time.perf_counter()
@@ -277,10 +278,10 @@ def history_row(history, claim, when, kind, reason):
 
 
 def bench_addresses():
-    from talks.models import Claim
+    from talks import visibility
 
     rng = random.Random(7)
-    slugs = list(Claim.objects.published().values_list("slug", flat=True))
+    slugs = list(visibility.claims().values_list("slug", flat=True))
     rng.shuffle(slugs)
     warm, cold = slugs[:WARM_SET], slugs[WARM_SET:]
     return {

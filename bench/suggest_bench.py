@@ -324,8 +324,8 @@ def timed(work):
 
 
 def measure(size, seed):
-    from talks import suggestions
-    from talks.services.suggestions import refresh_suggestions
+    from talks import contradiction_rules
+    from talks.services.suggestion_runs import refresh_suggestions
 
     empty_the_desk()
     generated, made = timed(lambda: generate(size, random.Random(seed)))
@@ -336,9 +336,9 @@ def measure(size, seed):
     )
     times = {}
     for label, rule in [
-        ("role rule", suggestions.role_conflicts),
-        ("meeting rules", suggestions.meeting_conflicts),
-        ("near-duplicate rule", suggestions.near_duplicates_with_opposite_verdicts),
+        ("role rule", contradiction_rules.role_conflicts),
+        ("meeting rules", contradiction_rules.meeting_conflicts),
+        ("near-duplicate rule", contradiction_rules.near_duplicates_with_opposite_verdicts),
     ]:
         times[label], found = timed(lambda rule=rule: list(rule()))
         print(f"  {label:<28} {times[label]:7.2f} s   {len(found):>6,} candidates")

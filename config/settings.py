@@ -63,7 +63,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "config.db_routing.PublicReadsMiddleware",
-    "talks.public_pages.PublicPageCacheMiddleware",
+    "talks.public.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "config.middleware.RefuseNulCharactersMiddleware",
@@ -86,8 +86,10 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "talks.context_processors.publisher",
+                "talks.public.context_processors.publisher",
             ],
+            # The readers' site keeps its template tags in its own package.
+            "libraries": {"public": "talks.public.templatetags"},
         },
     },
 ]
@@ -196,7 +198,7 @@ SIMPLE_HISTORY_DATE_INDEX = "composite"
 SIMPLE_HISTORY_REVERT_DISABLED = False
 
 # The public pages: who publishes them (the ClaimReview's author). Their cache is CACHES
-# above; pages are cached per edition (see talks/public_pages.py).
+# above; pages are cached per edition (see talks/public/cache.py).
 FACTDESK_PUBLISHER_NAME = os.environ.get("FACTDESK_PUBLISHER_NAME", "Fact desk")
 FACTDESK_PUBLISHER_URL = os.environ.get("FACTDESK_PUBLISHER_URL", "")
 

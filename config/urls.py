@@ -7,5 +7,5 @@ admin.site.index_title = "Claims, sources, people and meetings"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("talks.urls")),
+    path("", include("talks.public.urls")),
 ]

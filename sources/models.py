@@ -10,10 +10,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from django.db import models
 from django.db.models.expressions import RawSQL
 
-from .provenance import ProvenanceMap
+from .natural_keys import NaturalKeyManager
 from .records import (
     SluggedModel,
-    SlugManager,
     TimestampedModel,
     choices_constraint,
     tracked_history,
@@ -122,7 +121,7 @@ class Source(SluggedModel):
     )
     notes = models.TextField(blank=True)
 
-    objects = SlugManager()
+    objects = NaturalKeyManager()
     history = tracked_history()
 
     class Meta:
@@ -158,10 +157,6 @@ class Source(SluggedModel):
         ]
         return [(label, url) for label, url in links if url]
 
-    def provenance_chain(self):
-        """The sources this one rests on, breadth first, each once: the path to the origin."""
-        return ProvenanceMap(SourceBasis.objects.upstream_of([self.pk])).chain(self.pk)
-
 
 class SourceBasisQuerySet(models.QuerySet):
     def downstream_of(self, source_ids):
@@ -183,13 +178,10 @@ class SourceBasisQuerySet(models.QuerySet):
         )
 
 
-class SourceBasisManager(models.Manager.from_queryset(SourceBasisQuerySet)):
-    def get_by_natural_key(self, source_slug, basis_slug):
-        return self.get(source__slug=source_slug, basis__slug=basis_slug)
-
-
 class SourceBasis(TimestampedModel):
     """One step of provenance: ``source`` relays or rests on ``basis``."""
+
+    natural_key_fields = ("source", "basis")
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="bases")
     basis = models.ForeignKey(
@@ -200,7 +192,7 @@ class SourceBasis(TimestampedModel):
     )
     note = models.CharField(max_length=300, blank=True, help_text="How it rests on it.")
 
-    objects = SourceBasisManager()
+    objects = NaturalKeyManager.from_queryset(SourceBasisQuerySet)()
     history = tracked_history()
 
     class Meta:
@@ -222,11 +214,6 @@ class SourceBasis(TimestampedModel):
 
     def __str__(self):
         return f"{self.source} rests on {self.basis}"
-
-    def natural_key(self):
-        return (self.source.slug, self.basis.slug)
-
-    natural_key.dependencies = ["sources.source"]
 
 
 class CitationRelation(models.TextChoices):

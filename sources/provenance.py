@@ -43,20 +43,6 @@ class ProvenanceMap:
         found.discard(source_id)
         return found
 
-    def chain(self, source_id):
-        """The sources behind ``source_id``, breadth first, each once."""
-        chain, seen, frontier = [], {source_id}, [source_id]
-        while frontier:
-            next_frontier = []
-            for current in frontier:
-                for step in self.bases[current]:
-                    if step.basis_id not in seen:
-                        seen.add(step.basis_id)
-                        chain.append(step.basis)
-                        next_frontier.append(step.basis_id)
-            frontier = next_frontier
-        return chain
-
     def tree(self, source, keep=None):
         """``source`` and what it rests on, back to the origins, each source once.
 

@@ -1,8 +1,8 @@
 """Building blocks that every tracked record of the desk shares.
 
-Both apps use them: history with a 64-bit id, timestamps an import can keep, slugs as
-natural keys, choice fields that the database itself checks, and names compared without
-regard to case in any script.
+Both apps use them: history with a 64-bit id, timestamps an import can keep and that survive
+a round trip through JSON, natural keys (``sources.natural_keys``), slugs, choice fields that
+the database itself checks, and the lookups and counts that large tables need.
 """
 
 import datetime
@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from .natural_keys import NaturalKeyManager, NaturalKeyMethod
+
 
 def tracked_history(**options):
     """History for a model, with a 64-bit id so large desks never run out of rows."""
@@ -24,6 +26,17 @@ def written_fields(model):
     """The fields a row of ``model`` is written with: the database computes generated ones
     (a claim's search document) from the others."""
     return [field for field in model._meta.concrete_fields if not field.generated]
+
+
+def to_the_millisecond(moment):
+    """``moment`` to the millisecond, the precision of Django's JSON fixtures.
+
+    Finer times do not survive a dump: 09:00:00.000456 dumps as "09:00:00.000Z", imports as
+    09:00:00 and then dumps as "09:00:00Z", so a dump would not import back to itself.
+    """
+    if moment.microsecond % 1000:
+        return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+    return moment
 
 
 def choices_constraint(field, choices, *, allow_blank=False):
@@ -44,24 +57,6 @@ def end_after_start_constraint(start="start_date", end="end_date"):
         name=f"%(app_label)s_%(class)s_{end}_after_{start}",
         violation_error_message="The end date cannot be before the start date.",
     )
-
-
-@models.CharField.register_lookup
-class UnicodeIExact(models.Lookup):
-    """Equal ignoring case in any script, on every database: "зеленський" = "Зеленський".
-
-    Django's ``iexact`` is ``LIKE`` on SQLite, which folds ASCII letters only. There both
-    sides go through Python's ``str.upper`` (see ``register_sqlite_functions``); PostgreSQL's
-    ``UPPER`` already knows every script.
-    """
-
-    lookup_name = "unicode_iexact"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        upper = "UNICODE_UPPER" if connection.vendor == "sqlite" else "UPPER"
-        return f"{upper}({lhs}) = {upper}({rhs})", (*lhs_params, *rhs_params)
 
 
 class ArrayParameter:
@@ -96,18 +91,6 @@ class RelatedAnyOf(ArrayParameter, RelatedIn):
         return self.rhs  # primary keys already: RelatedIn would normalise each
 
 
-def _unicode_upper(text):
-    return text.upper() if isinstance(text, str) else text
-
-
-def register_sqlite_functions(sender, connection, **kwargs):
-    """On each new SQLite connection, the functions the lookups above rely on."""
-    if connection.vendor == "sqlite":
-        connection.connection.create_function(
-            "UNICODE_UPPER", 1, _unicode_upper, deterministic=True
-        )
-
-
 class RowCount(models.Subquery):
     """How many rows a correlated queryset has, computed for each listed row only.
 
@@ -123,11 +106,17 @@ class RowCount(models.Subquery):
 
 
 class TimestampedModel(models.Model):
-    """Created and updated times that an import may carry over from its file.
+    """A record of the desk: created and updated times that an import may carry over from its
+    file, and a natural key.
 
     ``auto_now`` would overwrite a fixture's timestamps on every save; instead ``save()``
-    stamps ``updated_at`` unless the caller set ``_keep_timestamps`` (as importers do).
+    stamps ``updated_at`` unless the caller set ``_keep_timestamps`` (as importers do), and
+    keeps every time to the millisecond. Each model names the fields of its natural key in
+    ``natural_key_fields``, and its manager finds a row by it.
     """
+
+    natural_key_fields = ()
+    natural_key = NaturalKeyMethod()
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -152,26 +141,16 @@ class TimestampedModel(models.Model):
         return ""
 
     def _times_to_the_millisecond(self):
-        """Keep every time to the millisecond, the precision of Django's JSON fixtures.
-
-        Finer times do not survive a dump: 09:00:00.000456 dumps as "09:00:00.000Z", imports
-        as 09:00:00 and then dumps as "09:00:00Z", so a dump would not import back to itself.
-        """
         for model_field in written_fields(self):
             value = getattr(self, model_field.attname)
-            if isinstance(value, datetime.datetime) and value.microsecond % 1000:
-                value = value.replace(microsecond=value.microsecond // 1000 * 1000)
-                setattr(self, model_field.attname, value)
-
-
-class SlugManager(models.Manager):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+            if isinstance(value, datetime.datetime):
+                setattr(self, model_field.attname, to_the_millisecond(value))
 
 
 class SluggedModel(TimestampedModel):
     """A record whose slug is its natural key, filled in from ``slug_source`` when blank."""
 
+    natural_key_fields = ("slug",)
     slug_source = "title"
     slug_max_length = 80
 
@@ -182,7 +161,7 @@ class SluggedModel(TimestampedModel):
         help_text="Stable identifier used in URLs and fixtures. Filled in when left blank.",
     )
 
-    objects = SlugManager()
+    objects = NaturalKeyManager()
 
     class Meta:
         abstract = True
@@ -191,9 +170,6 @@ class SluggedModel(TimestampedModel):
         if not self.slug:
             self.slug = self.unique_slug(getattr(self, self.slug_source))
         super().save(*args, **kwargs)
-
-    def natural_key(self):
-        return (self.slug,)
 
     @classmethod
     def unique_slug(cls, text):

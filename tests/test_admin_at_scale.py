@@ -69,12 +69,12 @@ def test_the_changelist_shows_a_bounded_count_as_more_than(editor_client, monkey
 def test_the_contradiction_filters_list_the_most_involved_and_the_chosen(
     editor_client, monkeypatch
 ):
-    from sources.admin import filters as admin_filters
+    from sources import recently_used
     from talks.models import Contradiction
 
     from .conftest import make_person
 
-    monkeypatch.setattr(admin_filters, "LISTED", 1)
+    monkeypatch.setattr(recently_used, "LISTED", 1)
     often, once = make_person(name="Often Involved"), make_person(name="Once Involved")
     for claimant in (often, often, once):
         Contradiction.objects.create(

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from sources.admin import filters as admin_filters
 from sources.admin import search as admin_search
+from sources.search_indexes import trigram_index_name
 from talks.models import ImportRun, PersonAlias
 
 from .conftest import make_claim, make_meeting, make_person, make_source
@@ -151,7 +152,7 @@ def test_every_searched_text_column_has_a_trigram_index():
     missing = {
         (table, column)
         for table, column, kind in searched_columns()
-        if kind != "UUIDField" and admin_search.trigram_index_name(table, column) not in indexes
+        if kind != "UUIDField" and trigram_index_name(table, column) not in indexes
     }
 
     assert missing == set()

@@ -551,54 +551,6 @@ def test_a_statement_without_a_person_is_found_by_its_natural_key():
     assert Statement.objects.get_by_natural_key(*key) == dated
 
 
-# -- Finding people by any spelling ---------------------------------------------------------
-
-
-@pytest.fixture
-def zelenskyy(db):
-    person = make_person(name="Volodymyr Zelenskyy")
-    for alias in ["Zelensky", "Зеленський", "Володимир Зеленський"]:
-        PersonAlias.objects.create(person=person, name=alias)
-    return person
-
-
-@pytest.mark.parametrize(
-    "spelling",
-    [
-        "Volodymyr Zelenskyy",
-        "volodymyr zelenskyy",
-        "ZELENSKY",
-        "Зеленський",
-        "зеленський",
-        "ЗЕЛЕНСЬКИЙ",
-        "володимир зеленський",
-        "  Zelensky ",
-    ],
-)
-def test_matching_name_finds_a_person_by_any_spelling_in_any_case(zelenskyy, spelling):
-    make_person(name="Vladimir Putin")
-
-    assert list(Person.objects.matching_name(spelling)) == [zelenskyy]
-
-
-@pytest.mark.parametrize("spelling", ["Zelen", "Зеленский", "Volodymyr"])
-def test_matching_name_wants_a_whole_recorded_spelling(zelenskyy, spelling):
-    assert list(Person.objects.matching_name(spelling)) == []
-
-
-def test_matching_name_finds_a_person_without_aliases_by_name(zelenskyy):
-    putin = make_person(name="Vladimir Putin")
-
-    assert list(Person.objects.matching_name("VLADIMIR PUTIN")) == [putin]
-
-
-def test_matching_name_finds_everyone_known_by_the_name(zelenskyy):
-    namesake = make_person(name="Oleksandr Zelensky")
-    PersonAlias.objects.create(person=namesake, name="Zelensky")
-
-    assert set(Person.objects.matching_name("zelensky")) == {zelenskyy, namesake}
-
-
 # -- URL normalisation ----------------------------------------------------------------------
 
 

@@ -22,7 +22,6 @@ from talks.models import (
     Statement,
 )
 from talks.services.fixture_import import FIXTURE_MODELS, import_fixtures
-from talks.services.fixture_rules import NATURAL_KEY_FIELDS
 
 from .conftest import SEED_FIXTURE, make_claim, make_meeting, make_person, make_source
 
@@ -238,9 +237,9 @@ def test_the_seed_imports_and_its_dump_imports_back_unchanged(tmp_path):
 
 
 def key_from_fields(instance):
-    """The natural key as the importer reads it: from the fields NATURAL_KEY_FIELDS names."""
+    """The natural key as the importer reads it: from the fields natural_key_fields names."""
     key = ()
-    for name in NATURAL_KEY_FIELDS[instance._meta.label_lower]:
+    for name in instance.natural_key_fields:
         value = getattr(instance, name)
         if hasattr(value, "natural_key"):
             key += key_from_fields(value)
@@ -254,3 +253,42 @@ def key_from_fields(instance):
 def test_the_importer_reads_each_natural_key_from_the_right_fields(model, editor):
     for instance in make_desk(editor)[model]:
         assert key_from_fields(instance) == instance.natural_key()
+
+
+@pytest.mark.django_db
+def test_the_seed_imported_twice_writes_nothing_the_second_time():
+    """The seed's statements leave parts of their keys empty (no person, no meeting, no
+    date): a null part of a key matches a null, or every such statement looks new."""
+    import_fixtures([SEED_FIXTURE])
+    statements_with_a_null = [
+        statement for statement in Statement.objects.all() if None in statement.natural_key()
+    ]
+    history = sum(model.history.count() for model in FIXTURE_MODELS)
+
+    again = import_fixtures([SEED_FIXTURE])
+
+    assert statements_with_a_null
+    assert again.totals()["created"] == again.totals()["updated"] == 0
+    assert again.totals()["unchanged"] == len(json.loads(SEED_FIXTURE.read_text("utf-8")))
+    assert sum(model.history.count() for model in FIXTURE_MODELS) == history
+
+
+@pytest.mark.django_db
+def test_a_key_with_null_parts_finds_its_row_and_no_other(editor):
+    desk = make_desk(editor)
+    undated = desk[Role][0]
+    dated_too = Role.objects.create(person=undated.person, title=undated.title, start_date=DAY)
+    statement = desk[Statement][1]  # attended: no one acted for, no date
+    key = statement.natural_key()
+
+    assert undated.natural_key()[2] is None
+    assert Role.objects.get_by_natural_key(*undated.natural_key()) == undated
+    assert Role.objects.get_by_natural_key(*dated_too.natural_key()) == dated_too
+    assert key.count(None) == 2
+    assert Statement.objects.get_by_natural_key(*key) == statement
+
+
+def test_natural_key_dependencies_are_the_models_each_key_refers_to():
+    assert Statement.natural_key.dependencies == ["talks.claim", "talks.person", "talks.meeting"]
+    assert RoleCitation.natural_key.dependencies == ["talks.role", "sources.source"]
+    assert getattr(Source.natural_key, "dependencies", []) == []

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from talks import visibility
 from talks.models import Claim
 from talks.models.claims import SEARCH_CONFIG, claim_search_vector
 
@@ -68,7 +69,7 @@ def test_list_shows_every_published_claim_of_the_seed_newest_first_and_nothing_e
     response = client.get("/claims/")
     assert response.status_code == 200
     claims = [href for href in links(response) if re.fullmatch(r"/claims/[\w-]+/", href)]
-    published = Claim.objects.published().newest_first()
+    published = visibility.claims().newest_first()
     assert claims == [claim.get_absolute_url() for claim in published]
     assert len(claims) == PUBLISHED_IN_SEED
     assert f"/claims/{IN_REVIEW}/" not in claims
@@ -119,11 +120,11 @@ def test_the_person_filter_offers_only_people_a_published_claim_reaches(seed, cl
 def test_search_finds_a_claim_by_new_words_however_they_were_written(seed, client):
     """The database derives what the search reads from the texts: an edit by a save or by a
     bulk update is found at once."""
-    claim = Claim.objects.published().newest_first().last()
+    claim = visibility.claims().newest_first().last()
     claim.claimant_label = "a spokesman in Zaporizhzhia, Умеров's deputy"
     claim._change_reason = "Named where the spokesman spoke"
     claim.save()
-    other = Claim.objects.published().newest_first().first()
+    other = visibility.claims().newest_first().first()
     Claim.objects.filter(pk=other.pk).update(verdict_rationale="Read against the transcript.")
 
     for word in ("Zaporizhzhia", "zaporizhzhia", "Умеров"):
@@ -381,7 +382,7 @@ def test_sitemap_lists_published_claims_and_the_people_and_meetings_they_reach(s
 
 
 def test_sitemap_pages_are_ranges_of_ids_up_to_the_last_row(seed, client, monkeypatch):
-    from talks.sitemaps import IdRangeSitemap
+    from talks.public.sitemaps import IdRangeSitemap
 
     monkeypatch.setattr(IdRangeSitemap, "limit", 5)
     last_id = Claim.objects.latest("pk").pk
@@ -393,7 +394,7 @@ def test_sitemap_pages_are_ranges_of_ids_up_to_the_last_row(seed, client, monkey
     assert f"/sitemap-claims.xml?p={pages}<" in index
     assert f"/sitemap-claims.xml?p={pages + 1}<" not in index
     assert sum(page.content.decode().count("<url>") for page in listed) == PUBLISHED_IN_SEED
-    second = Claim.objects.published().filter(pk__range=(6, 10))
+    second = visibility.claims().filter(pk__range=(6, 10))
     assert re.findall(r"/claims/([^/]+)/", listed[1].content.decode()) == [
         claim.slug for claim in second.order_by("pk")
     ]

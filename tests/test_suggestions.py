@@ -25,7 +25,7 @@ from talks.models import (
 from talks.models.contradictions import ContradictionRefused
 from talks.services.contradictions import dismiss_suggestion, flag_suggestion
 from talks.services.fixture_import import import_fixtures
-from talks.services.suggestions import refresh_suggestions
+from talks.services.suggestion_runs import refresh_suggestions
 
 from .conftest import SEED_FIXTURE, make_claim, make_meeting, make_person
 

@@ -2,34 +2,18 @@
 
 Django's related and all-values filters offer every meeting or outlet there is: at a million
 claims that is tens of thousands of options, fetched and drawn on every page of the list.
-These filters offer the values used most by the rows at the top of the list (what the desk is
-working on now) and the ones chosen; the search box finds the rest. Their cost is bounded by
-``TOP_ROWS``, however large the table, and paid once in ``RECOUNTED_EVERY`` seconds: the top
-of a list changes by a few rows an hour, and its rows lie far apart in a large table.
+These filters offer the values used most by the rows at the top of the list and the ones
+chosen (``sources.recently_used``); the search box finds the rest. The dates drill down by
+year and month from two index entries.
 """
 
-from collections import Counter
 from datetime import date
 from itertools import pairwise
 
 from django.contrib import admin
-from django.core.cache import cache
 from django.db.models import Max, Min
 
-TOP_ROWS = 1_000
-LISTED = 30
-RECOUNTED_EVERY = 300
-
-
-def most_used(name, values, chosen=()):
-    """The ``LISTED`` values seen most often in ``values()`` (empty ones left out), counted
-    at most once in ``RECOUNTED_EVERY`` seconds under ``name``; and those chosen."""
-
-    def count():
-        counts = Counter(value for value in values() if value not in (None, ""))
-        return [value for value, _ in counts.most_common(LISTED)]
-
-    return set(cache.get_or_set(f"most-used:{name}", count, RECOUNTED_EVERY)) | set(chosen)
+from ..recently_used import TOP_ROWS, most_used
 
 
 def top_of_list(model_admin, request, field_path):

@@ -2,7 +2,7 @@
 
 Django's admin search ORs ``icontains`` over the search fields, joining the related tables
 that fields like ``claimant__name`` live in. PostgreSQL answers ``UPPER(col) LIKE '%term%'``
-from a trigram index on ``UPPER(col)`` (``trigram_indexes`` adds them), but cannot combine an
+from a trigram index on ``UPPER(col)`` (``sources.search_indexes`` adds them), but cannot combine an
 index on one table with an index on another across a join in an OR: it reads the whole list.
 So a related field is looked up in its own table first, and the matching ids join the OR as a
 list, which the index on the foreign key (or primary key) serves.
@@ -18,7 +18,6 @@ looking up a common word among a million claims costs more than testing a thousa
 from functools import reduce
 from operator import or_
 
-from django.db import migrations
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.lookups import IContains
 from django.utils.text import smart_split, unescape_string_literal
@@ -99,35 +98,3 @@ def search(queryset, search_fields, search_term):
         ]
         queryset = queryset.filter(reduce(or_, conditions))
     return queryset
-
-
-def trigram_indexes(*columns):
-    """Migration operations: a trigram index on ``UPPER(column)`` for each (table, column).
-
-    PostgreSQL only; SQLite reads the table, which at its sizes is quick."""
-
-    def create(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        for table, column in columns:
-            schema_editor.execute(
-                f"CREATE INDEX IF NOT EXISTS {trigram_index_name(table, column)} "
-                f'ON "{table}" USING gin (UPPER("{column}") gin_trgm_ops)'
-            )
-        # The planner needs statistics on the new expressions to tell a rare word (use the
-        # index) from a common one (walk the list's order); only ANALYZE gathers them.
-        for table in dict(columns):
-            schema_editor.execute(f'ANALYZE "{table}"')
-
-    def drop(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for table, column in columns:
-            schema_editor.execute(f"DROP INDEX IF EXISTS {trigram_index_name(table, column)}")
-
-    return [migrations.RunPython(create, drop, elidable=False)]
-
-
-def trigram_index_name(table, column):
-    return f"{table}_{column}_trgm"[:63]

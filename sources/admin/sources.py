@@ -1,10 +1,22 @@
+"""The admins of sources and of what they rest on, and the inline that cites a source.
+
+Sources know nothing of the records that cite them: ``talks.admin.sources`` adds to the
+source list how many claims cite each source, on top of the admin here.
+"""
+
 from django.contrib import admin
-from django.db.models import OuterRef
 
 from ..models import Source, SourceBasis
-from ..records import RowCount
 from .filters import RecentlyUsedValuesFilter, YearsFilter
 from .tracked import NewestFirstAdmin, TrackedAdmin, TrackedInline
+
+
+class CitationBaseInline(TrackedInline):
+    """A record's citations (a subclass of ``CitationBase``): each source with the exact
+    quote, where it stands there, and whether the source originates or repeats it."""
+
+    fields = ["source", "quote", "location", "relation"]
+    autocomplete_fields = ["source"]
 
 
 class SourceBasisInline(TrackedInline):
@@ -17,7 +29,7 @@ class SourceBasisInline(TrackedInline):
 
 @admin.register(Source)
 class SourceAdmin(TrackedAdmin):
-    list_display = ["title", "kind", "outlet", "published_on", "language", "citation_count"]
+    list_display = ["title", "kind", "outlet", "published_on", "language"]
     list_filter = [
         "kind",
         ("language", RecentlyUsedValuesFilter),
@@ -25,8 +37,6 @@ class SourceAdmin(TrackedAdmin):
         ("published_on", YearsFilter),
     ]
     search_fields = ["title", "outlet", "author", "url", "slug"]
-    # Meta.ordering does not apply to the counting queryset below; autocomplete pages need one.
-    ordering = Source._meta.ordering
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SourceBasisInline]
     fieldsets = [
@@ -34,18 +44,6 @@ class SourceAdmin(TrackedAdmin):
         ("Where and when", {"fields": ["url", "archive_url", "published_on", "retrieved_on"]}),
         (None, {"fields": ["notes"]}),
     ]
-
-    def get_queryset(self, request):
-        citations = Source._meta.get_field("citations").related_model  # talks' Citation
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(citation_total=RowCount(citations.objects.filter(source=OuterRef("pk"))))
-        )
-
-    @admin.display(description="claims cited", ordering="citation_total")
-    def citation_count(self, source):
-        return source.citation_total
 
 
 @admin.register(SourceBasis)

@@ -1,1 +1,1 @@
-from . import claims, contradictions, imports, meetings, people  # noqa: F401  (registers the admins)
+from . import claims, contradictions, imports, meetings, people, sources  # noqa: F401  (registers the admins)

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
@@ -8,20 +9,21 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from sources.admin.filters import RecentlyUsedRelatedFilter, YearsFilter
+from sources.admin.forms import ChangeReasonForm
+from sources.admin.sources import CitationBaseInline
 from sources.admin.tracked import NewestFirstAdmin, TrackedAdmin, TrackedInline
 from sources.records import RowCount
 
+from .. import rulebook
 from ..models import Citation, Claim, ClaimSubject, Contradiction, Statement
 from ..models.contradictions import ContradictionRefused
 from ..services.contradictions import check_can_flag, flag_contradiction
-from .contradiction_forms import ClaimForm, FlagAgainstClaimForm, FlagContradictionForm
+from .contradiction_forms import FlagAgainstClaimForm, FlagContradictionForm
 from .contradictions import claims_compared
 
 
-class CitationInline(TrackedInline):
+class CitationInline(CitationBaseInline):
     model = Citation
-    fields = ["source", "quote", "location", "relation"]
-    autocomplete_fields = ["source"]
     verbose_name_plural = "Citations: where the claim stands in its sources"
 
 
@@ -39,6 +41,39 @@ class StatementInline(TrackedInline):
         "Statements: what the claim asserts, for the database to check "
         "(who acts for whom on a date, who attended, when and where a meeting took place)"
     )
+
+
+class ClaimForm(ChangeReasonForm):
+    """The claim form; publishing over an unresolved contradiction needs a tick to confirm.
+
+    ``ClaimAdmin`` shows the tick box only while the claim has an unresolved contradiction,
+    the only time it is asked for.
+    """
+
+    publish_despite_contradiction = forms.BooleanField(
+        label="Publish despite the unresolved contradiction",
+        required=False,
+        help_text="The claim is one of a pair flagged as contradicting, not yet resolved.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        publishing = (
+            cleaned.get("status") == Claim.Status.PUBLISHED
+            and self.instance.status != Claim.Status.PUBLISHED
+        )
+        if (
+            publishing
+            and not cleaned.get("publish_despite_contradiction")
+            and self.instance.pk is not None
+            and Contradiction.objects.involving(self.instance).unresolved().exists()
+        ):
+            self.add_error(
+                "publish_despite_contradiction",
+                "This claim has an unresolved contradiction. Tick the box to publish it "
+                "anyway, or resolve the contradiction first.",
+            )
+        return cleaned
 
 
 @admin.register(Claim)
@@ -159,7 +194,7 @@ class ClaimAdmin(TrackedAdmin):
 
     def has_flag_permission(self, request):
         """Flagging creates a contradiction: for editors who may add one."""
-        return self.admin_site.get_model_admin(Contradiction).has_add_permission(request)
+        return not rulebook.flag_refusal(request.user)
 
     @admin.action(description="Flag as contradiction", permissions=["flag"])
     def flag_as_contradiction(self, request, queryset):

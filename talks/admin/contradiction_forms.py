@@ -5,23 +5,12 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Case, When
 
-from sources.admin.tracked import ChangeReasonForm
+from sources.admin.forms import reason_field
 
 from ..models import Claim, Contradiction
 
 Kind = Contradiction.Kind
 Verdict = Claim.Verdict
-
-
-def reason_field(*, required=False, label="Reason for this change"):
-    help_text = "Kept in the history." if required else "Kept in the history; optional."
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=500,
-        widget=forms.TextInput(attrs={"size": 80}),
-        help_text=help_text,
-    )
 
 
 class ReasonForm(forms.Form):
@@ -90,36 +79,3 @@ class ResolveForm(ReasonForm):
         choice.label_from_instance = lambda claim: (
             f"{'A' if claim.pk == contradiction.claim_a_id else 'B'} · {claim.slug}"
         )
-
-
-class ClaimForm(ChangeReasonForm):
-    """The claim form; publishing over an unresolved contradiction needs a tick to confirm.
-
-    ``ClaimAdmin`` shows the tick box only while the claim has an unresolved contradiction,
-    the only time it is asked for.
-    """
-
-    publish_despite_contradiction = forms.BooleanField(
-        label="Publish despite the unresolved contradiction",
-        required=False,
-        help_text="The claim is one of a pair flagged as contradicting, not yet resolved.",
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        publishing = (
-            cleaned.get("status") == Claim.Status.PUBLISHED
-            and self.instance.status != Claim.Status.PUBLISHED
-        )
-        if (
-            publishing
-            and not cleaned.get("publish_despite_contradiction")
-            and self.instance.pk is not None
-            and Contradiction.objects.involving(self.instance).unresolved().exists()
-        ):
-            self.add_error(
-                "publish_despite_contradiction",
-                "This claim has an unresolved contradiction. Tick the box to publish it "
-                "anyway, or resolve the contradiction first.",
-            )
-        return cleaned

@@ -16,9 +16,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from sources.admin.filters import TOP_ROWS, most_used
 from sources.admin.tracked import TrackedAdmin
+from sources.recently_used import TOP_ROWS, most_used
 
+from .. import rulebook
 from ..models import (
     Claim,
     ClaimSubject,
@@ -30,7 +31,7 @@ from ..models import (
 )
 from ..models.contradictions import ContradictionRefused
 from ..services import contradictions as decisions
-from ..services.suggestions import refresh_suggestions
+from ..services.suggestion_runs import refresh_suggestions
 from .contradiction_forms import DismissForm, ReasonForm, ResolveForm
 
 
@@ -191,7 +192,8 @@ class ContradictionAdmin(TrackedAdmin):
                 "decisions": [
                     name
                     for name in DECISIONS
-                    if contradiction.allows(name) and decisions.may_decide(request.user, name)
+                    if contradiction.allows(name)
+                    and not rulebook.decision_refusal(request.user, name)
                 ],
             }
         return super().change_view(request, object_id, form_url, extra_context)
@@ -339,7 +341,7 @@ class ContradictionSuggestionAdmin(TrackedAdmin):
     def _decide(self, request, object_id, decide, done):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        if not self.admin_site.get_model_admin(Contradiction).has_add_permission(request):
+        if rulebook.flag_refusal(request.user):
             raise PermissionDenied
         suggestion = self.get_object(request, object_id)
         if suggestion is None:

@@ -12,8 +12,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from sources.admin.forms import REASON_MAX_LENGTH, reason_field
 from sources.admin.tracked import TrackedAdmin
 
+from .. import rulebook
 from ..models import ImportRun
 from ..services.fixture_import import ImportFailed, import_fixtures
 from ..services.fixture_uploads import (
@@ -31,12 +33,8 @@ class UploadForm(forms.Form):
         label="Fixture file",
         help_text="JSON with natural keys, as manage.py export_fixtures writes it.",
     )
-    reason = forms.CharField(
-        label="Reason for this import",
-        required=False,
-        max_length=500,
-        widget=forms.TextInput(attrs={"size": 80}),
-        help_text="Kept in every history row the import writes.",
+    reason = reason_field(
+        label="Reason for this import", help_text="Kept in every history row the import writes."
     )
 
     def clean_fixture(self):
@@ -52,7 +50,7 @@ class UploadForm(forms.Form):
 class ConfirmForm(forms.Form):
     sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
     name = forms.CharField(widget=forms.HiddenInput, max_length=255)
-    reason = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
+    reason = forms.CharField(widget=forms.HiddenInput, required=False, max_length=REASON_MAX_LENGTH)
 
 
 @admin.register(ImportRun)
@@ -81,7 +79,7 @@ class ImportRunAdmin(TrackedAdmin):
         return self.fieldsets  # nothing here is edited, so there is no reason to give
 
     def has_add_permission(self, request):
-        return request.user.has_perm("talks.run_import")
+        return not rulebook.import_refusal(request.user)
 
     def has_change_permission(self, request, obj=None):
         return False

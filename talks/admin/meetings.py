@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import OuterRef
 
 from sources.admin.filters import RecentlyUsedValuesFilter, YearsFilter
+from sources.admin.sources import CitationBaseInline
 from sources.admin.tracked import NewestFirstAdmin, TrackedAdmin, TrackedInline
 from sources.records import RowCount
 
@@ -14,10 +15,8 @@ class ParticipantInline(TrackedInline):
     autocomplete_fields = ["person"]
 
 
-class MeetingCitationInline(TrackedInline):
+class MeetingCitationInline(CitationBaseInline):
     model = MeetingCitation
-    fields = ["source", "quote", "location", "relation"]
-    autocomplete_fields = ["source"]
     verbose_name_plural = "Sources that report the meeting"
 
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from sources.admin.filters import RecentlyUsedValuesFilter, YearsFilter
+from sources.admin.sources import CitationBaseInline
 from sources.admin.tracked import NewestFirstAdmin, TrackedAdmin, TrackedInline
 
 from ..models import Person, PersonAlias, Role, RoleCitation
@@ -44,10 +45,8 @@ class PersonAliasAdmin(NewestFirstAdmin):
     list_select_related = ["person"]
 
 
-class RoleCitationInline(TrackedInline):
+class RoleCitationInline(CitationBaseInline):
     model = RoleCitation
-    fields = ["source", "quote", "location", "relation"]
-    autocomplete_fields = ["source"]
     verbose_name_plural = "Sources that establish the role"
 
 

@@ -1,50 +1,9 @@
-"""The editorial roles as groups with their permissions (see README, "Roles")."""
+"""The editorial roles as groups with their permissions (``talks.rulebook.ROLES``)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-# The desk's records a contributor adds and edits (drafts only, for claims: see
-# Claim.editorial_refusal), and the link rows they may also remove from a record.
-RECORDS = [
-    "sources.source",
-    "talks.person",
-    "talks.role",
-    "talks.meeting",
-    "talks.claim",
-]
-LINKS = [
-    "sources.sourcebasis",
-    "talks.personalias",
-    "talks.rolecitation",
-    "talks.participant",
-    "talks.meetingcitation",
-    "talks.claimsubject",
-    "talks.citation",
-    "talks.statement",
-]
-ROLES = {
-    "Contributor": [
-        *(f"{label}:{action}" for label in RECORDS for action in ("view", "add", "change")),
-        *(f"{label}:{action}" for label in LINKS for action in ("view", "add", "change", "delete")),
-        "talks.contradiction:view",
-        "talks.contradiction:add",
-        "talks.contradictionsuggestion:view",
-        "talks.importrun:view",
-    ],
-}
-ROLES["Editor"] = [
-    *ROLES["Contributor"],
-    "talks.contradiction:change",
-    "talks.claim:review_claim",
-    "talks.contradiction:decide_contradiction",
-    "talks.importrun:run_import",
-]
-ROLES["Chief editor"] = [
-    *ROLES["Editor"],
-    "talks.claim:publish_claim",
-    "talks.contradiction:resolve_contradiction",
-    *(f"{label}:delete" for label in [*RECORDS, "talks.contradiction"]),
-]
+from talks.rulebook import ROLES
 
 
 def create_roles(apps, schema_editor):

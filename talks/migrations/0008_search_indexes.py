@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from sources.admin.search import trigram_indexes
+from sources.search_indexes import trigram_indexes
 
 
 class Migration(migrations.Migration):

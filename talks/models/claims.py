@@ -13,16 +13,17 @@ from django.utils import timezone
 from simple_history.manager import HistoricalQuerySet
 
 from sources.models import CitationBase, SourceBasis
+from sources.natural_keys import NaturalKeyManager
 from sources.planner import planned_rows
 from sources.provenance import ProvenanceMap
 from sources.records import (
     SluggedModel,
-    SlugManager,
     TimestampedModel,
     choices_constraint,
     tracked_history,
 )
 
+from .. import rulebook
 from .meetings import Meeting
 from .people import Person
 
@@ -101,9 +102,6 @@ REFUTED = [Verdict.MOSTLY_FALSE, Verdict.FALSE]
 
 
 class ClaimQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=ClaimStatus.PUBLISHED)
-
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
 
@@ -233,10 +231,6 @@ class Correction:
         return VERDICT_LABELS.get(self.previous_verdict, "")
 
 
-class ClaimManager(SlugManager.from_queryset(ClaimQuerySet)):
-    pass
-
-
 class Claim(SluggedModel):
     Status = ClaimStatus
     Verdict = Verdict
@@ -286,7 +280,7 @@ class Claim(SluggedModel):
         serialize=False,
     )
 
-    objects = ClaimManager()
+    objects = NaturalKeyManager.from_queryset(ClaimQuerySet)()
     history = tracked_history(
         historical_queryset=ClaimHistoryQuerySet, excluded_fields=["search_document"]
     )
@@ -335,25 +329,8 @@ class Claim(SluggedModel):
         return ""
 
     def editorial_refusal(self, user, changes):
-        """Why ``user`` may not make these changes to the claim, or "" when they may.
-
-        Contributors draft and submit for review; editors (review_claim) also set verdicts
-        and edit published claims; chief editors (publish_claim) publish and retract.
-        """
-        public_statuses = {ClaimStatus.PUBLISHED, ClaimStatus.RETRACTED}
-        new_status = changes.get("status", self.status)
-        status_goes_public = (
-            new_status != self.status and {new_status, self.status} & public_statuses
-        )
-        if status_goes_public and not user.has_perm("talks.publish_claim"):
-            return "Only a chief editor can publish or retract a claim."
-        if {"verdict", "verdict_rationale"} & set(changes) and not user.has_perm(
-            "talks.review_claim"
-        ):
-            return "Only an editor can set a claim's verdict."
-        if self.pk and self.status in public_statuses and not user.has_perm("talks.review_claim"):
-            return "A published or retracted claim is edited by editors only."
-        return ""
+        """Why ``user`` may not make these changes to the claim: the rulebook's answer."""
+        return rulebook.claim_change_refusal(user, self, changes)
 
     def stamp_publication(self):
         """Publishing records when: the first publication time is kept ever after."""
@@ -402,18 +379,15 @@ def _walk(step):
         yield from _walk(basis)
 
 
-class ClaimSubjectManager(models.Manager):
-    def get_by_natural_key(self, claim_slug, person_slug):
-        return self.get(claim__slug=claim_slug, person__slug=person_slug)
-
-
 class ClaimSubject(TimestampedModel):
     """A person the claim is about."""
+
+    natural_key_fields = ("claim", "person")
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="subjects")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="claims_about")
 
-    objects = ClaimSubjectManager()
+    objects = NaturalKeyManager()
     history = tracked_history()
 
     class Meta:
@@ -431,23 +405,15 @@ class ClaimSubject(TimestampedModel):
     def __str__(self):
         return str(self.person)
 
-    def natural_key(self):
-        return (self.claim.slug, self.person.slug)
-
-    natural_key.dependencies = ["talks.claim", "talks.person"]
-
-
-class CitationManager(models.Manager):
-    def get_by_natural_key(self, claim_slug, source_slug):
-        return self.get(claim__slug=claim_slug, source__slug=source_slug)
-
 
 class Citation(CitationBase):
     """The provenance of a claim in one source: its exact quote and where it stands."""
 
+    natural_key_fields = ("claim", "source")
+
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="citations")
 
-    objects = CitationManager()
+    objects = NaturalKeyManager()
     history = tracked_history()
 
     class Meta:
@@ -460,8 +426,3 @@ class Citation(CitationBase):
                 violation_error_message="The claim already cites this source.",
             ),
         ]
-
-    def natural_key(self):
-        return (self.claim.slug, self.source.slug)
-
-    natural_key.dependencies = ["talks.claim", "sources.source"]

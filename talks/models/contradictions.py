@@ -6,9 +6,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
+from sources.natural_keys import NaturalKeyManager
 from sources.records import TimestampedModel, choices_constraint, tracked_history
 
-from .claims import Claim, ClaimStatus
+from .claims import Claim
 
 
 class ContradictionKind(models.TextChoices):
@@ -51,17 +52,6 @@ class ContradictionQuerySet(models.QuerySet):
             models.Q(claim_a=claim, claim_b=other) | models.Q(claim_a=other, claim_b=claim)
         )
 
-    def open(self):
-        return self.filter(status=ContradictionStatus.OPEN)
-
-    def public(self):
-        """What readers see: decided contradictions between two published claims."""
-        return self.filter(
-            status__in=[ContradictionStatus.CONFIRMED, ContradictionStatus.RESOLVED],
-            claim_a__status=ClaimStatus.PUBLISHED,
-            claim_b__status=ClaimStatus.PUBLISHED,
-        )
-
     def unresolved(self):
         """Contradictions still standing: open, or confirmed and not yet resolved."""
         return self.filter(status__in=UNRESOLVED)
@@ -78,14 +68,10 @@ class ContradictionQuerySet(models.QuerySet):
         return self.filter(Q(claim_a__meeting=meeting) | Q(claim_b__meeting=meeting))
 
 
-class ContradictionManager(models.Manager.from_queryset(ContradictionQuerySet)):
-    def get_by_natural_key(self, claim_a_slug, claim_b_slug):
-        return self.get(claim_a__slug=claim_a_slug, claim_b__slug=claim_b_slug)
-
-
 class Contradiction(TimestampedModel):
     Kind = ContradictionKind
     Status = ContradictionStatus
+    natural_key_fields = ("claim_a", "claim_b")
 
     claim_a = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="contradictions_as_a")
     claim_b = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="contradictions_as_b")
@@ -119,7 +105,7 @@ class Contradiction(TimestampedModel):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ContradictionManager()
+    objects = NaturalKeyManager.from_queryset(ContradictionQuerySet)()
     history = tracked_history()
 
     class Meta:
@@ -161,11 +147,6 @@ class Contradiction(TimestampedModel):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.claim_a.slug} vs {self.claim_b.slug}"
-
-    def natural_key(self):
-        return (self.claim_a.slug, self.claim_b.slug)
-
-    natural_key.dependencies = ["talks.claim"]
 
     @property
     def claims(self):
@@ -229,11 +210,6 @@ class ContradictionSuggestionQuerySet(models.QuerySet):
         return self.filter(Q(claim_a=claim, claim_b=other) | Q(claim_a=other, claim_b=claim))
 
 
-class ContradictionSuggestionManager(models.Manager.from_queryset(ContradictionSuggestionQuerySet)):
-    def get_by_natural_key(self, claim_a_slug, claim_b_slug, rule):
-        return self.get(claim_a__slug=claim_a_slug, claim_b__slug=claim_b_slug, rule=rule)
-
-
 class ContradictionSuggestion(TimestampedModel):
     """A likely contradiction the database found, waiting for an editor to flag or dismiss.
 
@@ -244,6 +220,7 @@ class ContradictionSuggestion(TimestampedModel):
 
     Rule = SuggestionRule
     Status = SuggestionStatus
+    natural_key_fields = ("claim_a", "claim_b", "rule")
 
     claim_a = models.ForeignKey(
         Claim,
@@ -269,7 +246,7 @@ class ContradictionSuggestion(TimestampedModel):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ContradictionSuggestionManager()
+    objects = NaturalKeyManager.from_queryset(ContradictionSuggestionQuerySet)()
     history = tracked_history()
 
     class Meta:
@@ -305,11 +282,6 @@ class ContradictionSuggestion(TimestampedModel):
 
     def __str__(self):
         return f"{self.get_rule_display()}: {self.claim_a.slug} vs {self.claim_b.slug}"
-
-    def natural_key(self):
-        return (self.claim_a.slug, self.claim_b.slug, self.rule)
-
-    natural_key.dependencies = ["talks.claim"]
 
     @property
     def contradiction_kind(self):

@@ -5,17 +5,13 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from sources.natural_keys import NaturalKeyManager, NaturalKeyMethod
 from sources.records import choices_constraint, tracked_history
 
 
 class ImportChannel(models.TextChoices):
     COMMAND = "command", "manage.py import_fixtures"
     ADMIN = "admin", "Admin upload"
-
-
-class ImportRunManager(models.Manager):
-    def get_by_natural_key(self, uid):
-        return self.get(uid=uid)
 
 
 class ImportRun(models.Model):
@@ -26,6 +22,8 @@ class ImportRun(models.Model):
     """
 
     Channel = ImportChannel
+    natural_key_fields = ("uid",)
+    natural_key = NaturalKeyMethod()
 
     uid = models.UUIDField("run ID", default=uuid.uuid4, unique=True, editable=False)
     started_at = models.DateTimeField()
@@ -50,7 +48,7 @@ class ImportRun(models.Model):
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
 
-    objects = ImportRunManager()
+    objects = NaturalKeyManager()
     history = tracked_history()
 
     class Meta:
@@ -70,9 +68,6 @@ class ImportRun(models.Model):
     def __str__(self):
         names = ", ".join(file["name"] for file in self.files) or "no file"
         return f"Import run #{self.pk}: {names} ({self.started_at:%d %b %Y %H:%M})"
-
-    def natural_key(self):
-        return (str(self.uid),)
 
     @property
     def duration(self):

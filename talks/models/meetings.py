@@ -5,9 +5,9 @@ from django.urls import reverse
 from django.utils.dateformat import format as format_date
 
 from sources.models import CitationBase
+from sources.natural_keys import NaturalKeyManager
 from sources.records import (
     SluggedModel,
-    SlugManager,
     TimestampedModel,
     choices_constraint,
     end_after_start_constraint,
@@ -40,20 +40,6 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", "Year only"
 
 
-class MeetingQuerySet(models.QuerySet):
-    def public(self):
-        """Meetings a published claim is about; no other meeting has a public page."""
-        from .claims import Claim
-
-        return self.filter(
-            models.Exists(Claim.objects.published().filter(meeting=models.OuterRef("pk")))
-        )
-
-
-class MeetingManager(SlugManager.from_queryset(MeetingQuerySet)):
-    pass
-
-
 class Meeting(SluggedModel):
     Kind = MeetingKind
     Status = MeetingStatus
@@ -76,7 +62,7 @@ class Meeting(SluggedModel):
     country = models.CharField(max_length=100, blank=True)
     description = models.TextField(blank=True)
 
-    objects = MeetingManager()
+    objects = NaturalKeyManager()
     history = tracked_history()
 
     class Meta:
@@ -127,15 +113,11 @@ class ParticipantRole(models.TextChoices):
     ATTENDEE = "attendee", "Attendee"
 
 
-class ParticipantManager(models.Manager):
-    def get_by_natural_key(self, meeting_slug, person_slug):
-        return self.get(meeting__slug=meeting_slug, person__slug=person_slug)
-
-
 class Participant(TimestampedModel):
     """A person at a meeting, for a side, in a role there."""
 
     Role = ParticipantRole
+    natural_key_fields = ("meeting", "person")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="participations")
@@ -150,7 +132,7 @@ class Participant(TimestampedModel):
     )
     note = models.CharField(max_length=300, blank=True)
 
-    objects = ParticipantManager()
+    objects = NaturalKeyManager()
     history = tracked_history()
 
     class Meta:
@@ -168,23 +150,15 @@ class Participant(TimestampedModel):
         side = f" for {self.side}" if self.side else ""
         return f"{self.person} at {self.meeting.title}{side} ({self.get_role_display()})"
 
-    def natural_key(self):
-        return (self.meeting.slug, self.person.slug)
-
-    natural_key.dependencies = ["talks.meeting", "talks.person"]
-
-
-class MeetingCitationManager(models.Manager):
-    def get_by_natural_key(self, meeting_slug, source_slug):
-        return self.get(meeting__slug=meeting_slug, source__slug=source_slug)
-
 
 class MeetingCitation(CitationBase):
     """A source that reports the meeting: its date, place or participants."""
 
+    natural_key_fields = ("meeting", "source")
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="citations")
 
-    objects = MeetingCitationManager()
+    objects = NaturalKeyManager()
     history = tracked_history()
 
     class Meta:
@@ -198,8 +172,3 @@ class MeetingCitation(CitationBase):
                 violation_error_message="The meeting already cites this source.",
             ),
         ]
-
-    def natural_key(self):
-        return (self.meeting.slug, self.source.slug)
-
-    natural_key.dependencies = ["talks.meeting", "sources.source"]

@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils.dateformat import format as format_date
 
 from sources.models import CitationBase
+from sources.natural_keys import NaturalKeyManager
 from sources.records import (
     SluggedModel,
-    SlugManager,
     TimestampedModel,
     choices_constraint,
     end_after_start_constraint,
@@ -17,35 +17,6 @@ from sources.records import (
 )
 
 WIKIDATA_ID_PATTERN = r"^Q[1-9][0-9]*$"
-
-
-class PersonQuerySet(models.QuerySet):
-    def public(self):
-        """People a published claim reaches: who made one, whom one is about, who took part
-        in a meeting one is about. Nobody else has a public page."""
-        from .claims import Claim, ClaimSubject
-        from .meetings import Meeting, Participant
-
-        person = models.OuterRef("pk")
-        published = Claim.objects.published()
-        return self.filter(
-            models.Exists(published.filter(claimant=person))
-            | models.Exists(ClaimSubject.objects.filter(person=person, claim__in=published))
-            | models.Exists(
-                Participant.objects.filter(person=person, meeting__in=Meeting.objects.public())
-            )
-        )
-
-    def matching_name(self, name):
-        """People known by ``name`` in any recorded spelling, case-insensitively."""
-        name = name.strip()
-        return self.filter(
-            models.Q(name__unicode_iexact=name) | models.Q(aliases__name__unicode_iexact=name)
-        ).distinct()
-
-
-class PersonManager(SlugManager.from_queryset(PersonQuerySet)):
-    pass
 
 
 class Person(SluggedModel):
@@ -63,7 +34,7 @@ class Person(SluggedModel):
         help_text="The person's Wikidata item, e.g. Q3874799.",
     )
 
-    objects = PersonManager()
+    objects = NaturalKeyManager()
     history = tracked_history()
 
     class Meta:
@@ -98,22 +69,18 @@ class AliasKind(models.TextChoices):
     SHORT = "short", "Short form or nickname"
 
 
-class PersonAliasManager(models.Manager):
-    def get_by_natural_key(self, person_slug, name):
-        return self.get(person__slug=person_slug, name=name)
-
-
 class PersonAlias(TimestampedModel):
     """Another way the person's name is written: a spelling, a transliteration, a script."""
 
     Kind = AliasKind
+    natural_key_fields = ("person", "name")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SPELLING)
     language = models.CharField(max_length=12, blank=True, help_text="e.g. uk, ru, en.")
 
-    objects = PersonAliasManager()
+    objects = NaturalKeyManager()
     history = tracked_history()
 
     class Meta:
@@ -132,11 +99,6 @@ class PersonAlias(TimestampedModel):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.person.slug, self.name)
-
-    natural_key.dependencies = ["talks.person"]
-
 
 class RoleQuerySet(models.QuerySet):
     def held_on(self, day):
@@ -147,13 +109,10 @@ class RoleQuerySet(models.QuerySet):
         )
 
 
-class RoleManager(models.Manager.from_queryset(RoleQuerySet)):
-    def get_by_natural_key(self, person_slug, title, start_date):
-        return self.get(person__slug=person_slug, title=title, start_date=start_date)
-
-
 class Role(TimestampedModel):
     """An office or function a person held for a time, on someone's behalf where it matters."""
+
+    natural_key_fields = ("person", "title", "start_date")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
     title = models.CharField(max_length=200, help_text="e.g. Secretary of State.")
@@ -172,7 +131,7 @@ class Role(TimestampedModel):
     end_date = models.DateField(null=True, blank=True, help_text="Blank while ongoing.")
     note = models.CharField(max_length=300, blank=True)
 
-    objects = RoleManager()
+    objects = NaturalKeyManager.from_queryset(RoleQuerySet)()
     history = tracked_history()
 
     class Meta:
@@ -212,27 +171,15 @@ class Role(TimestampedModel):
         end = self.end_date.isoformat() if self.end_date else "now"
         return f"{start} – {end}"
 
-    def natural_key(self):
-        start = self.start_date.isoformat() if self.start_date else None
-        return (self.person.slug, self.title, start)
-
-    natural_key.dependencies = ["talks.person"]
-
-
-class RoleCitationManager(models.Manager):
-    def get_by_natural_key(self, person_slug, title, start_date, source_slug):
-        return self.get(
-            role=Role.objects.get_by_natural_key(person_slug, title, start_date),
-            source__slug=source_slug,
-        )
-
 
 class RoleCitation(CitationBase):
     """A source that establishes a role."""
 
+    natural_key_fields = ("role", "source")
+
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="citations")
 
-    objects = RoleCitationManager()
+    objects = NaturalKeyManager()
     history = tracked_history()
 
     class Meta:
@@ -246,8 +193,3 @@ class RoleCitation(CitationBase):
                 violation_error_message="The role already cites this source.",
             ),
         ]
-
-    def natural_key(self):
-        return (*self.role.natural_key(), self.source.slug)
-
-    natural_key.dependencies = ["talks.role", "sources.source"]

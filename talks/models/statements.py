@@ -3,7 +3,7 @@
 A claim's text is for readers; its statements are for the database. "Witkoff acts on behalf
 of Biden on 4 December 2025" can be checked against Witkoff's recorded roles, and "the Moscow
 meeting took place on 2 December" against what other claims say of that meeting. The
-questions below are what ``talks.suggestions`` asks to propose likely contradictions; each
+questions below are what ``talks.contradiction_rules`` asks to propose likely contradictions; each
 is one set-based query that looks rows up by indexed columns, never a loop over claims.
 """
 
@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
+from sources.natural_keys import NaturalKeyManager
 from sources.records import TimestampedModel, choices_constraint, tracked_history
 
 from .claims import Claim
@@ -176,25 +177,11 @@ class StatementQuerySet(models.QuerySet):
         )
 
 
-class StatementManager(models.Manager.from_queryset(StatementQuerySet)):
-    def get_by_natural_key(self, claim_slug, kind, person, on_behalf_of, meeting, date, place):
-        lookups = {"claim__slug": claim_slug, "kind": kind, "date": date, "place": place}
-        for field, slug in [
-            ("person", person),
-            ("on_behalf_of", on_behalf_of),
-            ("meeting", meeting),
-        ]:
-            if slug is None:
-                lookups[f"{field}__isnull"] = True
-            else:
-                lookups[f"{field}__slug"] = slug
-        return self.get(**lookups)
-
-
 class Statement(TimestampedModel):
     """One checkable assertion of a claim: who acts for whom, who attended, when and where."""
 
     Kind = StatementKind
+    natural_key_fields = ("claim", "kind", "person", "on_behalf_of", "meeting", "date", "place")
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="statements")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -229,7 +216,7 @@ class Statement(TimestampedModel):
         max_length=200, blank=True, help_text="For “took place in”: city, venue or 'by phone'."
     )
 
-    objects = StatementManager()
+    objects = NaturalKeyManager.from_queryset(StatementQuerySet)()
     history = tracked_history()
 
     class Meta:
@@ -311,16 +298,3 @@ class Statement(TimestampedModel):
                 return f"{self.meeting.title} took place on {day}"
             case _:
                 return f"{self.meeting.title} took place in {self.place}"
-
-    def natural_key(self):
-        return (
-            self.claim.slug,
-            self.kind,
-            self.person.slug if self.person_id else None,
-            self.on_behalf_of.slug if self.on_behalf_of_id else None,
-            self.meeting.slug if self.meeting_id else None,
-            self.date.isoformat() if self.date else None,
-            self.place,
-        )
-
-    natural_key.dependencies = ["talks.claim", "talks.person", "talks.meeting"]

@@ -9,25 +9,15 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from .. import rulebook
 from ..models import Contradiction, ContradictionSuggestion
 from ..models.contradictions import ContradictionRefused
 
-# The role each decision takes (the role groups are made in migration 0006).
-DECISION_PERMISSIONS = {
-    "confirm": "talks.decide_contradiction",
-    "dismiss": "talks.decide_contradiction",
-    "resolve": "talks.resolve_contradiction",
-}
 
-
-def may_decide(user, transition):
-    return user.has_perm(DECISION_PERMISSIONS[transition])
-
-
-def _require(user, permission, step):
-    """Refuse ``step`` to an editor whose role does not include it (commands pass no user)."""
-    if user is not None and not user.has_perm(permission):
-        raise ContradictionRefused(f"Your role does not allow you to {step}.")
+def _require(refusal):
+    """Refuse the step when the rulebook does (commands pass no user, and are refused nothing)."""
+    if refusal:
+        raise ContradictionRefused(refusal)
 
 
 def _save(obj, *, user, reason):
@@ -50,8 +40,8 @@ def check_can_flag(claim, other):
 
 @transaction.atomic
 def flag_contradiction(*, claim_a, claim_b, kind, note, user, reason):
-    _require(user, "talks.add_contradiction", "flag contradictions")
     """Flag two claims as contradicting; pending suggestions of the pair become flagged."""
+    _require(rulebook.flag_refusal(user))
     check_can_flag(claim_a, claim_b)
     contradiction = Contradiction(
         claim_a=claim_a,
@@ -87,7 +77,7 @@ def _locked(contradiction):
 @transaction.atomic
 def confirm_contradiction(contradiction, *, user, reason):
     """The desk agrees the two claims cannot both be true; which one holds is still open."""
-    _require(user, DECISION_PERMISSIONS["confirm"], "confirm contradictions")
+    _require(rulebook.decision_refusal(user, "confirm"))
     contradiction = _locked(contradiction)
     contradiction.move("confirm")
     _save(contradiction, user=user, reason=reason)
@@ -97,7 +87,7 @@ def confirm_contradiction(contradiction, *, user, reason):
 @transaction.atomic
 def dismiss_contradiction(contradiction, *, user, reason):
     """The claims do not contradict each other after all; the reason is required."""
-    _require(user, DECISION_PERMISSIONS["dismiss"], "dismiss contradictions")
+    _require(rulebook.decision_refusal(user, "dismiss"))
     if not reason.strip():
         raise ContradictionRefused("Say why the contradiction is dismissed.")
     contradiction = _locked(contradiction)
@@ -124,9 +114,9 @@ def resolve_contradiction(
     ``verdict`` and ``verdict_rationale``, when given, replace those of the claim that does
     not hold, which gets its own history row with the same user and reason.
     """
-    _require(user, DECISION_PERMISSIONS["resolve"], "resolve contradictions")
+    _require(rulebook.decision_refusal(user, "resolve"))
     if verdict or verdict_rationale:
-        _require(user, "talks.review_claim", "change a claim's verdict")
+        _require(rulebook.verdict_change_refusal(user))
     contradiction = _locked(contradiction)
     contradiction.move("resolve")
     if prevailing_claim.pk not in (contradiction.claim_a_id, contradiction.claim_b_id):
@@ -179,7 +169,7 @@ def flag_suggestion(suggestion, *, user, reason):
 @transaction.atomic
 def dismiss_suggestion(suggestion, *, user, reason):
     """Set a suggestion aside for good: later suggestion runs leave it dismissed."""
-    _require(user, "talks.decide_contradiction", "dismiss suggestions")
+    _require(rulebook.suggestion_dismissal_refusal(user))
     suggestion = _pending(suggestion)
     suggestion.status = ContradictionSuggestion.Status.DISMISSED
     suggestion.decided_by, suggestion.decided_at = user, timezone.now()

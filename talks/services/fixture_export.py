@@ -11,28 +11,15 @@ from collections import Counter
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-from sources.models import Source, SourceBasis
+from sources.natural_keys import canonical
 
-from ..models import (
-    Citation,
-    Claim,
-    ClaimSubject,
-    Contradiction,
-    Meeting,
-    MeetingCitation,
-    Participant,
-    Person,
-    PersonAlias,
-    Role,
-    RoleCitation,
-)
+from ..visibility import published_record
 from .fixture_import import FIXTURE_MODELS
-from .fixture_rules import NATURAL_KEY_FIELDS, canonical
 
 
 def export_fixtures(stream, *, published_only=False):
     """Write the fixture JSON to ``stream``; returns the number of objects per model label."""
-    scope = published_scope() if published_only else None
+    scope = published_record() if published_only else None
     keys = {}  # model -> primary key -> natural key
     counts = Counter()
     stream.write("[")
@@ -40,10 +27,11 @@ def export_fixtures(stream, *, published_only=False):
     for model in FIXTURE_MODELS:
         label = model._meta.label_lower
         fields = [field for field in model._meta.local_fields if field.serialize]
-        key_fields = NATURAL_KEY_FIELDS[label]
+        key_fields = model.natural_key_fields
         rows = model._base_manager.order_by().values_list("pk", *(f.attname for f in fields))
         if scope is not None:
-            rows = [row for row in rows if row[0] in scope[model]]
+            public = scope.get(model, set())
+            rows = [row for row in rows if row[0] in public]
         objects, keys[model] = [], {}
         for pk, *values in rows:
             data = {}
@@ -81,65 +69,3 @@ def _key_of(model, pk, keys):
 
 def _sortable(key):
     return tuple((part is not None, part if part is not None else "") for part in key)
-
-
-def published_scope():
-    """The primary keys of what the public may see, per model.
-
-    Published claims, their citations and the people they are about; their claimants and
-    meetings, with the meetings' participants and sources; those people's other names and
-    roles (and the people the roles act for); and every source all of these cite, with the
-    sources those rest on. Contradictions are the desk's working notes and stay out.
-    """
-
-    def pairs(model, *fields):
-        return list(model._base_manager.order_by().values_list("pk", *fields))
-
-    claims = {pk for pk, status in pairs(Claim, "status") if status == Claim.Status.PUBLISHED}
-    claim_rows = [row for row in pairs(Claim, "claimant_id", "meeting_id") if row[0] in claims]
-    citations = [row for row in pairs(Citation, "claim_id", "source_id") if row[1] in claims]
-    subjects = [row for row in pairs(ClaimSubject, "claim_id", "person_id") if row[1] in claims]
-    meetings = {meeting for _, _, meeting in claim_rows if meeting}
-    participants = [
-        row for row in pairs(Participant, "meeting_id", "person_id") if row[1] in meetings
-    ]
-    meeting_citations = [
-        row for row in pairs(MeetingCitation, "meeting_id", "source_id") if row[1] in meetings
-    ]
-    people = {claimant for _, claimant, _ in claim_rows if claimant}
-    people |= {person for _, _, person in subjects} | {person for _, _, person in participants}
-    all_roles = pairs(Role, "person_id", "on_behalf_of_id")
-    while True:  # a role acts for someone, whose own roles come along
-        roles = [row for row in all_roles if row[1] in people]
-        more = {behalf for _, _, behalf in roles if behalf and behalf not in people}
-        if not more:
-            break
-        people |= more
-    role_ids = {pk for pk, _, _ in roles}
-    role_citations = [
-        row for row in pairs(RoleCitation, "role_id", "source_id") if row[1] in role_ids
-    ]
-    sources = {source for *_, source in citations + meeting_citations + role_citations}
-    all_bases = pairs(SourceBasis, "source_id", "basis_id")
-    while True:  # the sources these rest on, back to the origin
-        bases = [row for row in all_bases if row[1] in sources]
-        more = {basis for _, _, basis in bases if basis not in sources}
-        if not more:
-            break
-        sources |= more
-    aliases = {pk for pk, person in pairs(PersonAlias, "person_id") if person in people}
-    return {
-        Source: sources,
-        SourceBasis: {pk for pk, _, _ in bases},
-        Person: people,
-        PersonAlias: aliases,
-        Role: role_ids,
-        RoleCitation: {pk for pk, _, _ in role_citations},
-        Meeting: meetings,
-        Participant: {pk for pk, _, _ in participants},
-        MeetingCitation: {pk for pk, _, _ in meeting_citations},
-        Claim: claims,
-        ClaimSubject: {pk for pk, _, _ in subjects},
-        Citation: {pk for pk, _, _ in citations},
-        Contradiction: set(),
-    }

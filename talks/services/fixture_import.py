@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from sources.models import Source, SourceBasis
 
+from .. import rulebook
 from ..models import (
     Citation,
     Claim,
@@ -48,7 +49,6 @@ from ..models.editions import advance_edition
 from .bulk_rows import allocate_ids, insert_history, insert_rows, lock_tables, update_rows
 from .fixture_rules import (
     MISSING,
-    NATURAL_KEY_FIELDS,
     KeyRules,
     ModelRules,
     OtherKeyRules,
@@ -181,8 +181,9 @@ def import_fixtures(
     """
     clock = time.monotonic()
     result = ImportResult(dry_run=dry_run)
-    if user is not None and not user.has_perm("talks.run_import"):
-        result.problems.append(Problem(str(user), "Your role does not allow importing fixtures."))
+    refusal = rulebook.import_refusal(user)
+    if refusal:
+        result.problems.append(Problem(str(user), refusal))
         raise ImportFailed(result)
     with _no_cycle_collection(), transaction.atomic():
         checked = _Check(result, progress or _silent)
@@ -260,7 +261,7 @@ class _Check:
             label = model._meta.label_lower
             components = [
                 (field, rules_of(field.related_model) if field.is_relation else None)
-                for field in map(model._meta.get_field, NATURAL_KEY_FIELDS[label])
+                for field in map(model._meta.get_field, model.natural_key_fields)
             ]
             key_rules[model] = KeyRules(model, components)
             self.rules[label] = ModelRules(model, key_rules[model], rules_of)
@@ -474,6 +475,9 @@ class _Check:
             if parent is None:
                 key.append(value.isoformat() if hasattr(value, "isoformat") else value)
                 continue
+            if value is None:  # a reference to no row: one null per part of the key
+                key.extend((None,) * parent.arity)
+                continue
             parent_key = self.key_of_pk[parent.label].get(value)
             if parent_key is None:
                 return None
@@ -650,17 +654,19 @@ def _refuse_publishing_beyond_the_role(checked, user):
     An import cannot tell a publication from an edit of a published claim, so a file that
     writes any published or retracted claim needs the right to publish.
     """
-    if user is None or user.has_perm("talks.publish_claim"):
+    if user is None:
         return
     rules = checked.rules["talks.claim"]
     status = rules.by_name["status"].position
-    public = {Claim.Status.PUBLISHED, Claim.Status.RETRACTED}
     for record in checked.defined["talks.claim"].values():
-        if record.outcome in ("created", "updated") and record.values[status] in public:
+        if record.outcome not in ("created", "updated"):
+            continue
+        refusal = rulebook.imported_claim_refusal(user, Claim(status=record.values[status]))
+        if refusal:
             checked.result.problems.append(
                 Problem(
                     checked.file_names[record.file],
-                    "only a chief editor may import published or retracted claims",
+                    refusal,
                     record.index,
                     "talks.claim",
                     record.key,

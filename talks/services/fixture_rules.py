@@ -17,30 +17,11 @@ from django.db import models
 from django.db.models.functions import Coalesce, Greatest, Least, Lower, Upper
 from django.utils import timezone
 
+from sources import records
+from sources.natural_keys import canonical
 from sources.records import TimestampedModel, written_fields
 
 MISSING = object()  # the file leaves the field out
-
-# The natural key of each model as its fields, in the order of ``natural_key()``; a foreign
-# key stands for the natural key of the object it points to. tests/test_natural_keys.py
-# checks this against every model's ``natural_key()``.
-NATURAL_KEY_FIELDS = {
-    "sources.source": ("slug",),
-    "sources.sourcebasis": ("source", "basis"),
-    "talks.person": ("slug",),
-    "talks.personalias": ("person", "name"),
-    "talks.role": ("person", "title", "start_date"),
-    "talks.rolecitation": ("role", "source"),
-    "talks.meeting": ("slug",),
-    "talks.participant": ("meeting", "person"),
-    "talks.meetingcitation": ("meeting", "source"),
-    "talks.claim": ("slug",),
-    "talks.claimsubject": ("claim", "person"),
-    "talks.citation": ("claim", "source"),
-    "talks.statement": ("claim", "kind", "person", "on_behalf_of", "meeting", "date", "place"),
-    "talks.contradiction": ("claim_a", "claim_b"),
-    "talks.contradictionsuggestion": ("claim_a", "claim_b", "rule"),
-}
 
 
 def check_text(text):
@@ -210,14 +191,7 @@ def to_the_millisecond(moment):
     """Aware and to the millisecond, as ``TimestampedModel.save()`` keeps every time."""
     if moment.tzinfo is None:
         moment = timezone.make_aware(moment, timezone.get_default_timezone())
-    if moment.microsecond % 1000:
-        moment = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
-    return moment
-
-
-def canonical(value):
-    """A key component as ``natural_key()`` gives it: dates as ISO text."""
-    return value.isoformat() if hasattr(value, "isoformat") else value
+    return records.to_the_millisecond(moment)
 
 
 class KeyRules:
@@ -390,8 +364,8 @@ class ModelRules:
                 return None
             if not target:
                 key += (canonical(value),)
-            else:  # a reference's key; an empty optional reference stands as one None
-                key += value if value is not None else (None,)
+            else:  # a reference's key; an empty one is a null for each part it would hold
+                key += value if value is not None else (None,) * target.arity
         return key
 
     def broken_checks(self, row):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from talks.management.authors import author_named
-from talks.services.suggestions import refresh_suggestions
+from talks.services.suggestion_runs import refresh_suggestions
 
 
 class Command(BaseCommand):

@@ -3,8 +3,8 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from . import views
+from .cache import public_page
 from .feeds import ClaimFeed
-from .public_pages import public_page
 from .sitemaps import SITEMAPS
 
 app_name = "public"
@@ -26,7 +26,7 @@ urlpatterns = [
         {
             "sitemaps": SITEMAPS,
             "sitemap_url_name": "public:sitemap-section",
-            "template_name": "talks/sitemap_index.xml",
+            "template_name": "talks/public/sitemap_index.xml",
         },
         name="sitemap",
     ),

@@ -2,7 +2,7 @@
 
 Read-only. Each view asks the models' queryset methods for what it shows, in a fixed number
 of queries whatever hangs off the page; ``public_page`` adds the rules every public page
-shares and puts it in the page cache (``public_pages.PublicPageCacheMiddleware``). Nothing
+shares and puts it in the page cache (``talks.public.cache.PublicPageCacheMiddleware``). Nothing
 unpublished is reachable: a draft, a claim in review or a retracted claim is not found, and
 the people, meetings and sources only a published claim reaches have pages at all.
 """
@@ -21,10 +21,11 @@ from sources.models import Source, SourceBasis
 from sources.paginators import count_up_to
 from sources.provenance import ProvenanceMap
 
+from .. import visibility
+from ..models import Role
+from .cache import public_page
 from .claim_review import claim_review, json_ld_script
 from .forms import ClaimFilterForm
-from .models import Claim, Contradiction, Meeting, Person, Role
-from .public_pages import public_page
 
 CLAIMS_PER_PAGE = 20
 # The list pages through the newest this many matches: counting every match of a common word
@@ -45,15 +46,15 @@ def claim_list(request):
         "chosen": {name: form[name].value() or "" for name in ("verdict", "person", "meeting")},
     }
     return TemplateResponse(
-        request, "talks/claim_list.html", context, status=200 if form.is_valid() else 400
+        request, "talks/public/claim_list.html", context, status=200 if form.is_valid() else 400
     )
 
 
 @public_page
 def claim_detail(request, slug):
-    claim = get_object_or_404(Claim.objects.published().with_provenance(), slug=slug)
+    claim = get_object_or_404(visibility.claims().with_provenance(), slug=slug)
     contradictions = (
-        Contradiction.objects.public().involving(claim).select_related("claim_a", "claim_b")
+        visibility.contradictions().involving(claim).select_related("claim_a", "claim_b")
     )
     corrections = claim.history.corrections()
     url = request.build_absolute_uri(claim.get_absolute_url())
@@ -78,31 +79,31 @@ def claim_detail(request, slug):
         "updated_at": corrections[-1].made_at if corrections else None,
         "claim_review": json_ld_script(review),
     }
-    return TemplateResponse(request, "talks/claim_detail.html", context)
+    return TemplateResponse(request, "talks/public/claim_detail.html", context)
 
 
 @public_page
 def person_detail(request, slug):
-    people = Person.objects.public().prefetch_related(
+    people = visibility.people().prefetch_related(
         "aliases", Prefetch("roles", Role.objects.select_related("on_behalf_of"))
     )
     person = get_object_or_404(people, slug=slug)
-    published = Claim.objects.published().select_related("claimant", "meeting").newest_first()
+    published = visibility.claims().select_related("claimant", "meeting").newest_first()
     context = {
         "person": person,
-        "participations": person.participations.filter(meeting__in=Meeting.objects.public())
+        "participations": visibility.participations(person)
         .select_related("meeting")
         .order_by("-meeting__start_date"),
         "claims_made": first_few(published.filter(claimant=person)),
         "claims_about": first_few(published.about(person)),
     }
-    return TemplateResponse(request, "talks/person_detail.html", context)
+    return TemplateResponse(request, "talks/public/person_detail.html", context)
 
 
 @public_page
 def meeting_detail(request, slug):
-    meeting = get_object_or_404(Meeting.objects.public(), slug=slug)
-    claims = Claim.objects.published().filter(meeting=meeting).select_related("claimant")
+    meeting = get_object_or_404(visibility.meetings(), slug=slug)
+    claims = visibility.claims().filter(meeting=meeting).select_related("claimant")
     context = {
         "meeting": meeting,
         "participants": meeting.participants.select_related("person").order_by(
@@ -110,23 +111,21 @@ def meeting_detail(request, slug):
         ),
         "claims": first_few(claims.newest_first()),
     }
-    return TemplateResponse(request, "talks/meeting_detail.html", context)
+    return TemplateResponse(request, "talks/public/meeting_detail.html", context)
 
 
 @public_page
 def source_detail(request, slug):
     source = get_object_or_404(Source, slug=slug)
-    published = Claim.objects.published()
-    # On the public record when a published claim cites it or a source that rests on it.
-    if not published.resting_on(source).exists():
+    if not visibility.source_is_public(source):
         raise Http404("No published claim rests on this source.")
-    citing = published.filter(citations__source=source).select_related("claimant")
+    citing = visibility.claims().filter(citations__source=source).select_related("claimant")
     context = {
         "source": source,
         "provenance": ProvenanceMap(SourceBasis.objects.upstream_of([source.pk])).tree(source),
         "claims": first_few(citing.newest_first()),
     }
-    return TemplateResponse(request, "talks/source_detail.html", context)
+    return TemplateResponse(request, "talks/public/source_detail.html", context)
 
 
 @require_safe

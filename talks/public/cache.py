@@ -22,7 +22,7 @@ from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
-from .models.editions import Edition
+from ..models.editions import Edition
 
 # Browsers and shared caches may keep a page this long before they ask again; our own cache
 # follows the edition and is never stale.

@@ -5,7 +5,8 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 
-from .models import Claim
+from .. import visibility
+from ..models import Claim
 
 FEED_LENGTH = 50
 
@@ -17,7 +18,7 @@ def recently_published_or_corrected(limit=FEED_LENGTH):
     last ``Correction``, or None). Only history since the ``limit``-th newest publication can
     reach the list, so only the claims changed since then are looked at.
     """
-    published = Claim.objects.published().select_related("claimant")
+    published = visibility.claims().select_related("claimant")
     claims = {claim.pk: claim for claim in published.newest_first()[:limit]}
     since = min((c.published_at for c in claims.values()), default=None)
     history = Claim.history.all()

@@ -5,9 +5,10 @@ from itertools import chain
 from django import forms
 from django.utils.functional import cached_property
 
-from sources.admin.filters import TOP_ROWS, most_used
+from sources.recently_used import TOP_ROWS, most_used
 
-from .models import Claim, ClaimSubject, Meeting, Person
+from .. import visibility
+from ..models import Claim, ClaimSubject, Meeting, Person
 
 
 class ClaimFilterForm(forms.Form):
@@ -18,13 +19,13 @@ class ClaimFilterForm(forms.Form):
         required=False, choices=[("", "Any verdict"), *Claim.Verdict.choices]
     )
     person = forms.ModelChoiceField(
-        queryset=Person.objects.public(),
+        queryset=visibility.people(),
         to_field_name="slug",
         required=False,
         error_messages={"invalid_choice": "No person with published claims has that name."},
     )
     meeting = forms.ModelChoiceField(
-        queryset=Meeting.objects.public(),
+        queryset=visibility.meetings(),
         to_field_name="slug",
         required=False,
         error_messages={"invalid_choice": "No meeting with published claims has that name."},
@@ -41,7 +42,7 @@ class ClaimFilterForm(forms.Form):
 
     def claims(self):
         """The published claims that match, newest first."""
-        claims = Claim.objects.published()
+        claims = visibility.claims()
         if not self.is_valid():
             return claims.none()
         data = self.cleaned_data
@@ -85,7 +86,7 @@ class ClaimFilterForm(forms.Form):
     @cached_property
     def _newest_published(self):
         """(id, claimant, meeting) of the newest published claims, for both menus."""
-        claims = Claim.objects.published().newest_first()
+        claims = visibility.claims().newest_first()
         return list(claims.values_list("pk", "claimant", "meeting")[:TOP_ROWS])
 
     def _chosen_ids(self, model, field):

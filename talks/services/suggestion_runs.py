@@ -12,8 +12,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from sources.records import to_the_millisecond
+
+from ..contradiction_rules import detect_contradictions
 from ..models import Contradiction, ContradictionSuggestion
-from ..suggestions import detect_contradictions
 
 Status = ContradictionSuggestion.Status
 
@@ -37,12 +39,6 @@ class SuggestionRun:
 def _key(suggestion):
     low, high = sorted((suggestion.claim_a_id, suggestion.claim_b_id))
     return (low, high, suggestion.rule)
-
-
-def _now_to_the_millisecond():
-    """Bulk writes skip ``TimestampedModel.save()``; keep its millisecond precision."""
-    now = timezone.now()
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 @transaction.atomic
@@ -70,7 +66,7 @@ def refresh_suggestions(*, user=None, reason=""):
         _key(suggestion): suggestion for suggestion in ContradictionSuggestion.objects.all()
     }
     run = SuggestionRun(skipped=detection.skipped)
-    stamp = _now_to_the_millisecond()
+    stamp = to_the_millisecond(timezone.now())  # bulk writes skip TimestampedModel.save()
     new, changed = [], []
 
     for key, candidate in found.items():

@@ -1,3 +1,5 @@
+"""The public templates' tags, loaded as ``{% load public %}`` (registered in settings)."""
+
 from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe

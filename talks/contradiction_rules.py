@@ -4,7 +4,7 @@ Each rule is one set-based query (the statement rules live on ``StatementQuerySe
 most a bulk look-up of the names its explanations need; nothing loops over claims in
 Python, so the work grows with the number of statements and claims, not with its square.
 Storing the results, and keeping dismissed suggestions dismissed, is the job of
-``talks.services.suggestions``.
+``talks.services.suggestion_runs``.
 """
 
 import functools

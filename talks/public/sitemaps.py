@@ -14,7 +14,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Max
 from django.utils.functional import cached_property
 
-from .models import Claim, Meeting, Person
+from .. import visibility
 
 
 class IdRangePaginator:
@@ -56,7 +56,7 @@ class IdRangeSitemap(Sitemap):
 
 class ClaimSitemap(IdRangeSitemap):
     def items(self):
-        return Claim.objects.published().order_by("pk").only("slug", "updated_at")
+        return visibility.claims().order_by("pk").only("slug", "updated_at")
 
     def lastmod(self, claim):
         return claim.updated_at
@@ -64,12 +64,12 @@ class ClaimSitemap(IdRangeSitemap):
 
 class PersonSitemap(IdRangeSitemap):
     def items(self):
-        return Person.objects.public().order_by("pk").only("slug")
+        return visibility.people().order_by("pk").only("slug")
 
 
 class MeetingSitemap(IdRangeSitemap):
     def items(self):
-        return Meeting.objects.public().order_by("pk").only("slug")
+        return visibility.meetings().order_by("pk").only("slug")
 
 
 SITEMAPS = {"claims": ClaimSitemap, "people": PersonSitemap, "meetings": MeetingSitemap}

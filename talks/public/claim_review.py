@@ -9,7 +9,7 @@ import json
 
 from django.utils.safestring import mark_safe
 
-from .models.claims import VERDICT_RATINGS
+from ..models.claims import VERDICT_RATINGS
 
 BEST_RATING = max(VERDICT_RATINGS.values())
 WORST_RATING = min(VERDICT_RATINGS.values())

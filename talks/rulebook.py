@@ -1,0 +1,162 @@
+"""Who may do what on the desk: the editorial roles, their permissions, and each refusal.
+
+Three roles, made as groups by migration 0006 from ``ROLES`` below (a change to ``ROLES`` needs
+a migration of its own for desks that ran 0006 already):
+
+- a *contributor* adds and edits drafts, sources, people, meetings and statements, and flags
+  contradictions;
+- an *editor* also reviews claims and sets their verdicts, edits published claims, confirms or
+  dismisses contradictions and imports fixtures;
+- a *chief editor* also publishes and retracts claims, resolves contradictions, and deletes
+  and restores records.
+
+Every path that writes asks the questions here: the admin's forms and permissions, the
+contradiction decisions, the import. Each question takes the user and the change, judged from
+the record as it stands to what it would become, and answers with the refusal to show, or ""
+when the change may go ahead. A user of None is a management command run without ``--user``:
+the operator's own, refused nothing.
+
+This module reads no model (the models ask it), so the records it judges come in as
+arguments.
+"""
+
+REVIEW_CLAIM = "talks.review_claim"
+PUBLISH_CLAIM = "talks.publish_claim"
+FLAG_CONTRADICTION = "talks.add_contradiction"
+DECIDE_CONTRADICTION = "talks.decide_contradiction"
+RESOLVE_CONTRADICTION = "talks.resolve_contradiction"
+RUN_IMPORT = "talks.run_import"
+
+# --- The roles' permissions, as migration 0006 grants them -------------------------------------
+
+# The desk's records a contributor adds and edits (drafts only, for claims: see
+# claim_change_refusal), and the link rows they may also remove from a record.
+RECORDS = [
+    "sources.source",
+    "talks.person",
+    "talks.role",
+    "talks.meeting",
+    "talks.claim",
+]
+LINKS = [
+    "sources.sourcebasis",
+    "talks.personalias",
+    "talks.rolecitation",
+    "talks.participant",
+    "talks.meetingcitation",
+    "talks.claimsubject",
+    "talks.citation",
+    "talks.statement",
+]
+# Each grant is "app_label.model:action", the action a default permission (view, add, change,
+# delete) or a permission of the model's Meta.permissions.
+ROLES = {
+    "Contributor": [
+        *(f"{label}:{action}" for label in RECORDS for action in ("view", "add", "change")),
+        *(f"{label}:{action}" for label in LINKS for action in ("view", "add", "change", "delete")),
+        "talks.contradiction:view",
+        "talks.contradiction:add",
+        "talks.contradictionsuggestion:view",
+        "talks.importrun:view",
+    ],
+}
+ROLES["Editor"] = [
+    *ROLES["Contributor"],
+    "talks.contradiction:change",
+    "talks.claim:review_claim",
+    "talks.contradiction:decide_contradiction",
+    "talks.importrun:run_import",
+]
+ROLES["Chief editor"] = [
+    *ROLES["Editor"],
+    "talks.claim:publish_claim",
+    "talks.contradiction:resolve_contradiction",
+    *(f"{label}:delete" for label in [*RECORDS, "talks.contradiction"]),
+]
+
+
+def _refused(user, permission, message):
+    return message if user is not None and not user.has_perm(permission) else ""
+
+
+# --- Claims ------------------------------------------------------------------------------------
+
+
+def _decided_by_chief_editors(claim):
+    """The statuses a chief editor moves a claim into or out of: published and retracted."""
+    return {claim.Status.PUBLISHED, claim.Status.RETRACTED}
+
+
+def claim_change_refusal(user, current, changes):
+    """Why ``user`` may not change the claim ``current`` (unsaved when new) by ``changes``
+    (field name to new value), or "".
+
+    Contributors draft and submit for review; editors also set verdicts and edit published
+    claims; chief editors publish and retract.
+    """
+    decided = _decided_by_chief_editors(current)
+    new_status = changes.get("status", current.status)
+    status_moves = new_status != current.status and {new_status, current.status} & decided
+    if status_moves and not user.has_perm(PUBLISH_CLAIM):
+        return "Only a chief editor can publish or retract a claim."
+    if {"verdict", "verdict_rationale"} & set(changes) and not user.has_perm(REVIEW_CLAIM):
+        return "Only an editor can set a claim's verdict."
+    if current.pk and current.status in decided and not user.has_perm(REVIEW_CLAIM):
+        return "A published or retracted claim is edited by editors only."
+    return ""
+
+
+def verdict_change_refusal(user):
+    """Why ``user`` may not change a claim's verdict on the way (resolving a contradiction)."""
+    return _refused(user, REVIEW_CLAIM, "Your role does not allow you to change a claim's verdict.")
+
+
+# --- Contradictions and suggestions ------------------------------------------------------------
+
+# Each decision on a contradiction: the permission it takes, and the step as a refusal names it.
+DECISIONS = {
+    "confirm": (DECIDE_CONTRADICTION, "confirm contradictions"),
+    "dismiss": (DECIDE_CONTRADICTION, "dismiss contradictions"),
+    "resolve": (RESOLVE_CONTRADICTION, "resolve contradictions"),
+}
+
+
+def flag_refusal(user):
+    """Why ``user`` may not flag two claims as contradicting (or flag a suggestion)."""
+    return _refused(
+        user, FLAG_CONTRADICTION, "Your role does not allow you to flag contradictions."
+    )
+
+
+def decision_refusal(user, transition):
+    """Why ``user`` may not confirm, dismiss or resolve (``transition``) a contradiction."""
+    permission, step = DECISIONS[transition]
+    return _refused(user, permission, f"Your role does not allow you to {step}.")
+
+
+def suggestion_dismissal_refusal(user):
+    """Why ``user`` may not set a suggested contradiction aside."""
+    return _refused(
+        user, DECIDE_CONTRADICTION, "Your role does not allow you to dismiss suggestions."
+    )
+
+
+# --- Imports -----------------------------------------------------------------------------------
+
+
+def import_refusal(user):
+    """Why ``user`` may not import fixtures at all."""
+    return _refused(user, RUN_IMPORT, "Your role does not allow importing fixtures.")
+
+
+def imported_claim_refusal(user, claim):
+    """Why ``user`` may not import ``claim`` as the file has it (created or changed).
+
+    An import cannot tell a publication from an edit of a published claim, so a file that
+    writes any published or retracted claim takes the right to publish.
+    """
+    if claim.status not in _decided_by_chief_editors(claim):
+        return ""
+    return _refused(
+        user, PUBLISH_CLAIM, "only a chief editor may import published or retracted claims"
+    )

@@ -1,0 +1,127 @@
+"""What the public may see: the one definition that the readers' pages, the feed, the sitemaps,
+the readers' filters and the export of the published record (``export_fixtures
+--published-only``) all ask, and any read API must ask too.
+
+A claim is public while it is published: a draft, a claim in review and a retracted claim are
+not. Everything else is public because a published claim reaches it:
+
+- a contradiction, once decided (confirmed or resolved), between two published claims;
+- a person who made a published claim, or whom one is about, or who took part in a public
+  meeting, with their other names and roles;
+- a meeting a published claim is about, with its participants;
+- a source a published claim cites, and every source those rest on, back to the origin,
+  with the steps between them.
+
+The citations and subjects of published claims show on their pages. Nothing else does:
+statements, suggestions, the sources of roles and meetings, and everything about editors.
+"""
+
+from django.db.models import Exists, OuterRef, Q
+
+from sources.models import Source, SourceBasis
+from sources.provenance import ProvenanceMap
+
+from .models import (
+    Citation,
+    Claim,
+    ClaimSubject,
+    Contradiction,
+    Meeting,
+    Participant,
+    Person,
+    PersonAlias,
+    Role,
+)
+
+DECIDED = [Contradiction.Status.CONFIRMED, Contradiction.Status.RESOLVED]
+
+
+def _published(prefix=""):
+    """The condition on a claim (or on the claim at ``prefix``) that makes it public."""
+    return Q(**{f"{prefix}status": Claim.Status.PUBLISHED})
+
+
+def claims():
+    """The published claims."""
+    return Claim.objects.filter(_published())
+
+
+def contradictions():
+    """Decided contradictions between two published claims."""
+    return Contradiction.objects.filter(
+        _published("claim_a__"), _published("claim_b__"), status__in=DECIDED
+    )
+
+
+def meetings():
+    """Meetings a published claim is about."""
+    return Meeting.objects.filter(Exists(claims().filter(meeting=OuterRef("pk"))))
+
+
+def people():
+    """People a published claim reaches: who made one, whom one is about, who took part in a
+    meeting one is about."""
+    person = OuterRef("pk")
+    return Person.objects.filter(
+        Exists(claims().filter(claimant=person))
+        | Exists(ClaimSubject.objects.filter(person=person, claim__in=claims()))
+        | Exists(Participant.objects.filter(person=person, meeting__in=meetings()))
+    )
+
+
+def participations(person):
+    """The person's part in public meetings."""
+    return person.participations.filter(meeting__in=meetings())
+
+
+def source_is_public(source):
+    """Whether a published claim cites ``source``, or a source that rests on it."""
+    return claims().resting_on(source).exists()
+
+
+def published_record():
+    """The primary keys of every public record, per model: what ``export_fixtures
+    --published-only`` writes, a file that imports on its own.
+
+    The same rules as the questions above, asked of the whole desk at once: the export reads
+    every row of the link tables anyway, so the closures (the sources behind the cited ones)
+    are walked in Python. A person a public role acts for is named on that role's page, so
+    their record comes along (without their own roles and names, which no page shows).
+    Contradictions stay out: they name the editors who flagged and decided them, whom
+    readers never see and another desk does not have.
+    """
+    claim_ids = set(claims().values_list("pk", flat=True))
+    citations = _rows(Citation, "claim_id", "source_id", within=claim_ids)
+    subjects = _rows(ClaimSubject, "claim_id", "person_id", within=claim_ids)
+    meeting_ids = set(meetings().values_list("pk", flat=True))
+    participants = _rows(Participant, "meeting_id", "person_id", within=meeting_ids)
+    person_ids = set(people().values_list("pk", flat=True))
+    roles = _rows(Role, "person_id", "on_behalf_of_id", within=person_ids)
+    principals = {principal for _, _, principal in roles if principal is not None}
+
+    cited = {source for _, _, source in citations}
+    bases = ProvenanceMap(SourceBasis.objects.only("source", "basis"))
+    source_ids = cited.union(*(bases.reaches(source) for source in cited))
+    steps = _rows(SourceBasis, "source_id", "basis_id", within=source_ids)
+    return {
+        Source: source_ids,
+        SourceBasis: _ids(steps),
+        Person: person_ids | principals,
+        PersonAlias: _ids(_rows(PersonAlias, "person_id", within=person_ids)),
+        Role: _ids(roles),
+        Meeting: meeting_ids,
+        Participant: _ids(participants),
+        Claim: claim_ids,
+        ClaimSubject: _ids(subjects),
+        Citation: _ids(citations),
+    }
+
+
+def _rows(model, owner, *others, within):
+    """(id, owner id, *other ids) of the rows of ``model`` whose ``owner`` is ``within``."""
+    rows = model._base_manager.order_by().values_list("pk", owner, *others)
+    return [row for row in rows if row[1] in within]
+
+
+def _ids(rows):
+    return {row[0] for row in rows}

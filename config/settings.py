@@ -43,7 +43,7 @@ INSTALLED_APPS = [
     # The desk's apps come first so their admin templates (pagination) override Django's.
     "sources",
     "talks",
-    "django.contrib.admin",
+    "talks.apps.DeskAdminConfig",  # django.contrib.admin, with the desk's home page
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,4 +1,5 @@
 from django.apps import AppConfig, apps
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_delete, post_save
 
 
@@ -18,3 +19,11 @@ class TalksConfig(AppConfig):
                 post_delete.connect(
                     advance_edition, sender=model, dispatch_uid=f"edition-del-{model}"
                 )
+
+
+class DeskAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, with the desk's site as the default ``admin.site``."""
+
+    default = False  # talks' own config stays TalksConfig
+
+    default_site = "talks.admin_site.DeskAdminSite"

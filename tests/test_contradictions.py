@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils.html import escape
 
 from talks.models import Citation, Claim, ClaimSubject, Contradiction, ContradictionSuggestion
 from talks.models.contradictions import ContradictionRefused
@@ -125,7 +126,7 @@ def test_confirming_the_flag_opens_a_contradiction_recorded_with_user_and_reason
     )
     change_url = reverse("admin:talks_contradiction_change", args=[contradiction.pk])
     assert messages_of(response) == [
-        f'Flagged as an open contradiction: <a href="{change_url}">{contradiction}</a>.'
+        f'Flagged as an open contradiction: <a href="{change_url}">{escape(contradiction)}</a>.'
     ]
 
 
@@ -413,7 +414,7 @@ def test_resolving_without_a_new_verdict_leaves_both_claims_alone(editor_client,
     contradiction.refresh_from_db()
     assert contradiction.status == Status.RESOLVED
     assert contradiction.history.latest().history_change_reason == (
-        f"Resolved in the admin: “{pair[1].slug}” holds"
+        f"Resolved in the admin: “{pair[1].excerpt()}” holds"
     )
     assert Claim.history.count() == before
 

@@ -294,15 +294,20 @@ def test_demo_command_imports_the_seed_with_history(django_user_model):
     call_command("demo", no_serve=True, stdout=StringIO())
 
     assert Claim.objects.exists()
-    assert django_user_model.objects.filter(username="editor", is_superuser=True).exists()
+    logins = django_user_model.objects.filter(is_staff=True, is_superuser=False)
+    assert {(user.username, *user.groups.values_list("name", flat=True)) for user in logins} == {
+        ("contributor", "Contributor"),
+        ("editor", "Editor"),
+        ("chief", "Chief editor"),
+    }
     for model in FIXTURE_MODELS:
         objects = model.objects.count()
         records = model.history.all()
         assert records.count() == objects, model._meta.label
         for record in records:
             assert record.history_type == "+"
-            # The demo editor is credited with the seed it imports.
-            assert record.history_user.username == "editor"
+            # The demo chief editor is credited with the seed it imports.
+            assert record.history_user.username == "chief"
             assert record.history_change_reason.startswith("Imported from seed.json (sha256 ")
             assert record.history_change_reason.endswith(": demo start")
 

@@ -2,7 +2,7 @@
 
 ``DeletedRecordsMixin`` gives a model admin two pages beside its list: the deleted objects of
 its model, newest first, and a restore that calls ``sources.restore.restore_deleted``. The
-list's "Deleted ..." link is in ``admin/sources/tracked_change_list.html``.
+list's "Deleted ..." link is in ``admin/change_list_object_tools.html``.
 """
 
 from django.contrib import messages

@@ -1,8 +1,14 @@
-"""The forms of the admin kit: the reason every change gives, a refusal to overwrite someone
-else's newer save, and related-object fields that refuse ids no row can have."""
+"""The forms of the admin kit: every database rule as a form error, the reason every change
+gives, a refusal to overwrite someone else's newer save, and related-object fields that refuse
+ids no row can have."""
+
+import copy
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
+from django.db import models, router
+from django.forms.models import InlineForeignKeyField
 
 from ..records import TimestampedModel
 
@@ -24,7 +30,79 @@ def reason_field(*, label="Reason for this change", required=False, help_text=No
     )
 
 
-class ChangeReasonForm(forms.ModelForm):
+def constraint_fields(constraint):
+    """The names of the model fields a ``Meta.constraints`` entry reads."""
+    names = set(getattr(constraint, "fields", ()))
+    condition = getattr(constraint, "condition", None)
+    if condition is not None:
+        names |= condition.referenced_base_fields
+    for expression in getattr(constraint, "expressions", ()):
+        names |= set(_field_names(expression))
+    return names
+
+
+def _field_names(expression):
+    if isinstance(expression, models.F):
+        yield expression.name.split("__")[0]
+    else:
+        for source in expression.get_source_expressions():
+            yield from _field_names(source)
+
+
+class DatabaseRulesForm(forms.ModelForm):
+    """A model form that judges every ``Meta.constraints`` entry of its model on the row the
+    save would write, and shows each refusal on the field whose change breaks the rule.
+
+    Django skips a constraint that reads a field the form does not show (a claim's
+    publication time, set when it is published), so the database refused the row instead:
+    a server error where the editor needed a sentence.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The row as the form opened it, before the editor's input is put on the instance.
+        self.opened_with = {
+            field.attname: getattr(self.instance, field.attname)
+            for field in self.instance._meta.concrete_fields
+            if not field.generated
+        }
+
+    def validate_constraints(self):
+        instance = self.instance
+        # Fields that failed already are not judged again; every other field is judged with
+        # the value the row will be written with, whether the form shows it or not.
+        failed = {field.name for field in instance._meta.fields if field.name in self._errors}
+        using = router.db_for_write(type(instance), instance=instance)
+        for constraint in instance._meta.constraints:
+            try:
+                constraint.validate(type(instance), instance, exclude=failed, using=using)
+            except ValidationError as refusal:
+                self.add_error(self.field_concerned(constraint, failed, using), refusal)
+
+    def field_concerned(self, constraint, failed, using):
+        """The field of the form whose change breaks the rule: among the fields the rule
+        reads, the last in the form (the one an editor filling it in reached last) that,
+        set back to the value the form opened with, would satisfy it. None (the form's own
+        error list) when no field of the form would."""
+        reads = constraint_fields(constraint)
+        culprits = []
+        for name, field in self.fields.items():
+            if name not in reads or isinstance(field, InlineForeignKeyField):
+                continue
+            if field.widget.is_hidden:
+                continue
+            before = copy.copy(self.instance)
+            attname = self.instance._meta.get_field(name).attname
+            setattr(before, attname, self.opened_with[attname])
+            try:
+                constraint.validate(type(before), before, exclude=failed, using=using)
+            except ValidationError:
+                continue
+            culprits.append(name)
+        return culprits[-1] if culprits else None
+
+
+class ChangeReasonForm(DatabaseRulesForm):
     """An admin form that asks why, and refuses to overwrite someone else's newer save."""
 
     change_reason = reason_field(

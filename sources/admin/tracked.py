@@ -13,6 +13,7 @@ from django.db.models.deletion import Collector
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..paginators import BoundedCountPaginator
+from .autocomplete import option_label
 from .deleted import DeletedRecordsMixin
 from .forms import (
     REASON_FIELD,
@@ -20,21 +21,30 @@ from .forms import (
     ChangeReasonForm,
     CheckedAutocompleteSelect,
     CheckedModelChoiceField,
+    DatabaseRulesForm,
 )
+from .history import HistoryPresentation
 from .search import search
 
 
 class CheckedAutocompleteMixin:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+        autocomplete = db_field.name in self.get_autocomplete_fields(request)
+        if "widget" not in kwargs and autocomplete:
             kwargs["widget"] = CheckedAutocompleteSelect(
                 db_field, self.admin_site, using=kwargs.get("using")
             )
         kwargs.setdefault("form_class", CheckedModelChoiceField)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if autocomplete and formfield is not None:
+            related_admin = self.admin_site.get_model_admin(db_field.related_model)
+            formfield.label_from_instance = option_label(related_admin)
+        return formfield
 
 
-class TrackedAdmin(DeletedRecordsMixin, CheckedAutocompleteMixin, SimpleHistoryAdmin):
+class TrackedAdmin(
+    HistoryPresentation, DeletedRecordsMixin, CheckedAutocompleteMixin, SimpleHistoryAdmin
+):
     """A model admin whose every write leaves a history row with user and reason."""
 
     form = ChangeReasonForm
@@ -43,11 +53,10 @@ class TrackedAdmin(DeletedRecordsMixin, CheckedAutocompleteMixin, SimpleHistoryA
     show_full_result_count = False
     paginator = BoundedCountPaginator
 
-    change_list_template = "admin/sources/tracked_change_list.html"
     searched_count_bound = 1_000
 
     def get_urls(self):
-        return [*self.deleted_urls(), *super().get_urls()]
+        return [*self.deleted_urls(), *self.history_urls(), *super().get_urls()]
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         """Searches count to a lower bound: a common word can match a million rows, and
@@ -163,6 +172,7 @@ class TrackedInline(CheckedAutocompleteMixin, admin.TabularInline):
     Text areas are kept small so a row (a quote with its source and place) fits the width.
     """
 
+    form = DatabaseRulesForm
     extra = 0
     show_change_link = False
 

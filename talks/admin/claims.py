@@ -14,12 +14,16 @@ from sources.admin.sources import CitationBaseInline
 from sources.admin.tracked import NewestFirstAdmin, TrackedAdmin, TrackedInline
 from sources.records import RowCount
 
-from .. import rulebook
+from .. import rulebook, visibility
 from ..models import Citation, Claim, ClaimSubject, Contradiction, Statement
 from ..models.contradictions import ContradictionRefused
+from ..services.claims import RecordRefused, record_claim
 from ..services.contradictions import check_can_flag, flag_contradiction
+from .badges import badge
 from .contradiction_forms import FlagAgainstClaimForm, FlagContradictionForm
 from .contradictions import claims_compared
+from .public_links import PublicPageLink
+from .record_forms import RecordClaimForm, StatementFormSet
 
 
 class CitationInline(CitationBaseInline):
@@ -77,14 +81,14 @@ class ClaimForm(ChangeReasonForm):
 
 
 @admin.register(Claim)
-class ClaimAdmin(TrackedAdmin):
+class ClaimAdmin(PublicPageLink, TrackedAdmin):
+    public = staticmethod(visibility.claims)
     list_display = [
         "short_text",
         "claimant_display",
         "claimed_on",
-        "meeting",
-        "status",
-        "verdict",
+        "status_badge",
+        "verdict_badge",
         "citation_count",
         "has_unresolved_contradiction",
     ]
@@ -107,7 +111,6 @@ class ClaimAdmin(TrackedAdmin):
     inlines = [CitationInline, ClaimSubjectInline, StatementInline]
     form = ClaimForm
     actions = ["flag_as_contradiction"]
-    object_history_template = "admin/talks/claim/object_history.html"
 
     def has_change_permission(self, request, obj=None):
         """Contributors see published and retracted claims read-only."""
@@ -139,11 +142,22 @@ class ClaimAdmin(TrackedAdmin):
     def claimant_display(self, claim):
         return claim.claimant_name
 
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, claim):
+        return badge(claim.status, claim.get_status_display())
+
+    @admin.display(description="verdict", ordering="verdict")
+    def verdict_badge(self, claim):
+        return badge(claim.verdict or "none", claim.get_verdict_display() or "none yet")
+
+    def autocomplete_label(self, claim):
+        return claim.label
+
     @admin.display(description="citations", ordering="citation_total")
     def citation_count(self, claim):
         return claim.citation_total
 
-    @admin.display(description="unresolved contradiction", boolean=True, ordering="contradicted")
+    @admin.display(description="open contradiction", boolean=True, ordering="contradicted")
     def has_unresolved_contradiction(self, claim):
         return claim.contradicted
 
@@ -174,23 +188,13 @@ class ClaimAdmin(TrackedAdmin):
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def history_view(self, request, object_id, extra_context=None):
-        """The claim's history, and beside it the history of its contradictions."""
-        records = list(
-            Contradiction.history.filter(Q(claim_a_id=object_id) | Q(claim_b_id=object_id))
-            .select_related("history_user")
-            .order_by("-history_date", "-history_id")
+    def history_related(self, object_id):
+        """The claim's timeline has its citations, people and statements, and the
+        contradictions it is part of."""
+        contradictions = Contradiction.history.filter(
+            Q(claim_a_id=object_id) | Q(claim_b_id=object_id)
         )
-
-        def other(record):
-            return record.claim_b_id if str(record.claim_a_id) == object_id else record.claim_a_id
-
-        claims = Claim.objects.in_bulk({other(record) for record in records})
-        extra_context = {
-            **(extra_context or {}),
-            "contradiction_history": [(record, claims.get(other(record))) for record in records],
-        }
-        return super().history_view(request, object_id, extra_context)
+        return [*super().history_related(object_id), ("contradiction", contradictions, ())]
 
     def has_flag_permission(self, request):
         """Flagging creates a contradiction: for editors who may add one."""
@@ -247,6 +251,11 @@ class ClaimAdmin(TrackedAdmin):
     def get_urls(self):
         return [
             path(
+                "record/",
+                self.admin_site.admin_view(self.record_view),
+                name="talks_claim_record",
+            ),
+            path(
                 "<path:object_id>/flag-contradiction/",
                 self.admin_site.admin_view(self.flag_against_view),
                 name="talks_claim_flag_contradiction",
@@ -288,6 +297,67 @@ class ClaimAdmin(TrackedAdmin):
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/talks/claim/flag_against.html", context)
+
+    def record_view(self, request):
+        """Record a claim from an article: source, claimant, quote, people and statements on
+        one page, written by ``talks.services.claims.record_claim`` in one transaction."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        data = request.POST if request.method == "POST" else None
+        form = RecordClaimForm(data, initial=request.GET.dict() or None)
+        statements = StatementFormSet(data, prefix="statements")
+        if data is not None and form.is_valid() and statements.is_valid():
+            values = form.cleaned_data
+            try:
+                recorded = record_claim(
+                    text=values["text"],
+                    source=values["source"],
+                    new_source=form.new_source(),
+                    quote=values["quote"],
+                    location=values["location"],
+                    relation=values["relation"],
+                    claimant=values["claimant"],
+                    new_claimant_name=values["new_claimant_name"],
+                    claimant_label=values["claimant_label"],
+                    claimed_on=values["claimed_on"],
+                    meeting=values["meeting"],
+                    status=values["status"],
+                    subjects=values["subjects"],
+                    statements=[
+                        row.save(commit=False) for row in statements.forms if row.has_changed()
+                    ],
+                    user=request.user,
+                    reason=values["change_reason"].strip(),
+                )
+            except RecordRefused as refused:
+                form.add_error(None, str(refused))
+            else:
+                claim = recorded.claim
+                added = [f"{len(recorded.rows)} rows recorded"]
+                if recorded.source_created:
+                    added.append(f"new source “{recorded.source}”")
+                if recorded.claimant_created:
+                    added.append(f"new person “{claim.claimant}”")
+                self.message_user(
+                    request,
+                    format_html(
+                        'Recorded <a href="{}">{}</a> ({}).',
+                        reverse("admin:talks_claim_change", args=[claim.pk]),
+                        claim.excerpt(),
+                        ", ".join(added),
+                    ),
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:talks_claim_change", args=[claim.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Record a claim from an article",
+            "form": form,
+            "statements": statements,
+            "media": self.media + form.media + statements.media,
+        }
+        return TemplateResponse(request, "admin/talks/claim/record.html", context)
 
 
 @admin.register(ClaimSubject)

@@ -77,5 +77,5 @@ class ResolveForm(ReasonForm):
             pk__in=[contradiction.claim_a_id, contradiction.claim_b_id]
         ).order_by(Case(When(pk=contradiction.claim_a_id, then=0), default=1))
         choice.label_from_instance = lambda claim: (
-            f"{'A' if claim.pk == contradiction.claim_a_id else 'B'} · {claim.slug}"
+            f"{'A' if claim.pk == contradiction.claim_a_id else 'B'} · {claim.label}"
         )

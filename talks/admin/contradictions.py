@@ -34,16 +34,48 @@ from ..services import contradictions as decisions
 from ..services.suggestion_runs import refresh_suggestions
 from .contradiction_forms import DismissForm, ReasonForm, ResolveForm
 
+# What the comparison of two claims holds side by side, and marks where the two differ.
+COMPARED = {
+    "claimant": lambda claim: claim.claimant_name,
+    "claimed_on": lambda claim: claim.claimed_on,
+    "meeting": lambda claim: claim.meeting_id,
+    "status": lambda claim: claim.status,
+    "verdict": lambda claim: claim.verdict,
+}
+
 
 def claims_compared(*claims):
-    """The claims, in the order given, with everything the side-by-side page shows."""
+    """The claims, in the order given, with everything the side-by-side page shows.
+
+    Of two claims, each knows what differs from the other: ``differs`` names the fields of
+    ``COMPARED``, and each citation and statement has ``differs`` when the other claim has no
+    citation of that source or no such statement.
+    """
     statements = Statement.objects.select_related("person", "on_behalf_of", "meeting")
     fetched = (
         Claim.objects.with_provenance()
         .prefetch_related(Prefetch("statements", statements))
         .in_bulk([claim.pk for claim in claims])
     )
-    return [fetched[claim.pk] for claim in claims]
+    compared = [fetched[claim.pk] for claim in claims]
+    if len(compared) == 2:
+        _mark_differences(*compared)
+    return compared
+
+
+def _mark_differences(one, other):
+    differs = {name for name, value in COMPARED.items() if value(one) != value(other)}
+    sources = [{citation.source_id for citation in claim.citations.all()} for claim in (one, other)]
+    said = [{str(statement) for statement in claim.statements.all()} for claim in (one, other)]
+    for claim, other_sources, other_said in [
+        (one, sources[1], said[1]),
+        (other, sources[0], said[0]),
+    ]:
+        claim.differs = differs
+        for citation in claim.citations.all():
+            citation.differs = citation.source_id not in other_sources
+        for statement in claim.statements.all():
+            statement.differs = str(statement) not in other_said
 
 
 def involved_claim_ids():
@@ -125,7 +157,7 @@ DECISIONS = {
             verdict_rationale=form.cleaned_data["verdict_rationale"],
             user=user,
             reason=form.reason(
-                f"Resolved in the admin: “{form.cleaned_data['prevailing_claim'].slug}” holds"
+                f"Resolved in the admin: “{form.cleaned_data['prevailing_claim'].excerpt()}” holds"
             ),
         ),
     ),
@@ -309,12 +341,14 @@ class ContradictionSuggestionAdmin(TrackedAdmin):
 
     @admin.display(description="claims")
     def pair(self, suggestion):
-        return format_html("{}<br>vs {}", suggestion.claim_a.slug, suggestion.claim_b.slug)
+        return format_html(
+            "“{}”<br>vs “{}”", suggestion.claim_a.excerpt(), suggestion.claim_b.excerpt()
+        )
 
     @admin.display(description="what the rule found")
     def what_was_found(self, suggestion):
         return format_html(
-            '<div style="min-width: 20em">{}</div>', linebreaksbr(suggestion.explanation)
+            '<div class="suggestion-explanation">{}</div>', linebreaksbr(suggestion.explanation)
         )
 
     @admin.display(description="")
@@ -322,7 +356,7 @@ class ContradictionSuggestionAdmin(TrackedAdmin):
         if suggestion.status != ContradictionSuggestion.Status.PENDING:
             return suggestion.decided_at and f"{suggestion.decided_at:%d %b %Y}"
         return format_html(
-            '<div style="white-space: nowrap">'
+            '<div class="suggestion-decide">'
             '<button type="submit" class="button" formaction="{}">Flag</button> '
             '<button type="submit" class="button" formaction="{}">Dismiss</button></div>',
             reverse("admin:talks_contradictionsuggestion_flag", args=[suggestion.pk]),

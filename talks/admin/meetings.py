@@ -6,7 +6,9 @@ from sources.admin.sources import CitationBaseInline
 from sources.admin.tracked import NewestFirstAdmin, TrackedAdmin, TrackedInline
 from sources.records import RowCount
 
+from .. import visibility
 from ..models import Meeting, MeetingCitation, Participant
+from .public_links import PublicPageLink
 
 
 class ParticipantInline(TrackedInline):
@@ -21,7 +23,8 @@ class MeetingCitationInline(CitationBaseInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(TrackedAdmin):
+class MeetingAdmin(PublicPageLink, TrackedAdmin):
+    public = staticmethod(visibility.meetings)
     list_display = ["title", "kind", "status", "start_date", "place", "participant_count"]
     list_filter = [
         "status",

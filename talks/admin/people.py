@@ -4,7 +4,9 @@ from sources.admin.filters import RecentlyUsedValuesFilter, YearsFilter
 from sources.admin.sources import CitationBaseInline
 from sources.admin.tracked import NewestFirstAdmin, TrackedAdmin, TrackedInline
 
+from .. import visibility
 from ..models import Person, PersonAlias, Role, RoleCitation
+from .public_links import PublicPageLink
 
 
 class PersonAliasInline(TrackedInline):
@@ -21,7 +23,8 @@ class RoleInline(TrackedInline):
 
 
 @admin.register(Person)
-class PersonAdmin(TrackedAdmin):
+class PersonAdmin(PublicPageLink, TrackedAdmin):
+    public = staticmethod(visibility.people)
     list_display = ["name", "description", "other_names", "wikidata_id"]
     search_fields = ["name", "aliases__name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}

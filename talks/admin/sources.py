@@ -12,12 +12,13 @@ from sources.models import Source
 from sources.records import RowCount
 
 from ..models import Citation
+from .public_links import PublicSourceLink
 
 admin.site.unregister(Source)
 
 
 @admin.register(Source)
-class CitedSourceAdmin(SourceAdmin):
+class CitedSourceAdmin(PublicSourceLink, SourceAdmin):
     list_display = [*SourceAdmin.list_display, "citation_count"]
     # Meta.ordering does not apply to the counting queryset below; autocomplete pages need one.
     ordering = Source._meta.ordering

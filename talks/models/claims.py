@@ -167,6 +167,15 @@ class ClaimQuerySet(models.QuerySet):
         )
 
 
+def excerpt(text, limit):
+    """``text`` up to ``limit`` characters, cut at a word, with an ellipsis when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return f"{cut.rstrip(',;:.')}…"
+
+
 def _start_of(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
@@ -312,6 +321,17 @@ class Claim(SluggedModel):
     def __str__(self):
         text = self.text if len(self.text) <= 90 else f"{self.text[:89]}…"
         return f"{self.claimant_name}: {text}" if self.claimant_name else text
+
+    def excerpt(self, limit=60):
+        """The claim's first words, cut at a word, for labels that name it among others."""
+        return excerpt(self.text, limit)
+
+    @property
+    def label(self):
+        """How editors tell one claim from another in a menu: its words, who, and when."""
+        when = f"{self.claimed_on:%-d %b %Y}" if self.claimed_on else ""
+        said = " · ".join(part for part in [self.claimant_name, when] if part)
+        return f"“{self.excerpt(140)}”{f' — {said}' if said else ''}"
 
     def clean(self):
         self.stamp_publication()

@@ -146,7 +146,9 @@ class Contradiction(TimestampedModel):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.claim_a.slug} vs {self.claim_b.slug}"
+        return (
+            f"{self.get_kind_display()}: “{self.claim_a.excerpt()}” vs “{self.claim_b.excerpt()}”"
+        )
 
     @property
     def claims(self):
@@ -281,7 +283,9 @@ class ContradictionSuggestion(TimestampedModel):
         ]
 
     def __str__(self):
-        return f"{self.get_rule_display()}: {self.claim_a.slug} vs {self.claim_b.slug}"
+        return (
+            f"{self.get_rule_display()}: “{self.claim_a.excerpt()}” vs “{self.claim_b.excerpt()}”"
+        )
 
     @property
     def contradiction_kind(self):

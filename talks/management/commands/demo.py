@@ -1,19 +1,23 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from talks.services.fixture_import import import_fixtures
 
 SEED = settings.BASE_DIR / "fixtures" / "seed.json"
-DEMO_USERNAME = "editor"
 DEMO_PASSWORD = "factdesk-demo"
+# One login per editorial role, each in its group and nothing more: the daily work needs no
+# superuser. The chief editor imports the seed, whose published claims take that role.
+DEMO_LOGINS = {"contributor": "Contributor", "editor": "Editor", "chief": "Chief editor"}
+IMPORTER = "chief"
 
 
 class Command(BaseCommand):
     help = (
-        "Try the desk: migrate, import the seed data set, create a demo editor login, "
-        "print the admin URL and the login, and serve on 127.0.0.1:8000."
+        "Try the desk: migrate, import the seed data set, create a demo login for each "
+        "editorial role, print the admin URL and the logins, and serve on 127.0.0.1:8000."
     )
 
     def add_arguments(self, parser):
@@ -24,25 +28,29 @@ class Command(BaseCommand):
 
     def handle(self, *args, addrport, no_serve, **options):
         call_command("migrate", interactive=False, verbosity=0)
-        editor = self.ensure_demo_editor()
-        result = import_fixtures([SEED], user=editor, reason="demo start")
+        logins = {
+            username: self.ensure_login(username, role) for username, role in DEMO_LOGINS.items()
+        }
+        result = import_fixtures([SEED], user=logins[IMPORTER], reason="demo start")
         for line in result.summary_lines():
             self.stdout.write(f"  {line}")
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"\nAdmin: http://{addrport}/admin/\nLogin: {DEMO_USERNAME} / {DEMO_PASSWORD}\n"
-                f"Public claim pages: http://{addrport}/claims/\n"
-            )
-        )
+        lines = [
+            f"\nAdmin: http://{addrport}/admin/",
+            "Logins (password for each: " + DEMO_PASSWORD + "):",
+        ]
+        lines += [f"  {username:<12} {role}" for username, role in DEMO_LOGINS.items()]
+        lines.append(f"Public claim pages: http://{addrport}/claims/\n")
+        self.stdout.write(self.style.SUCCESS("\n".join(lines)))
         if not no_serve:
             call_command("runserver", addrport, use_reloader=False)
 
-    def ensure_demo_editor(self):
-        editor, created = get_user_model().objects.get_or_create(
-            username=DEMO_USERNAME,
-            defaults={"is_staff": True, "is_superuser": True, "email": "editor@example.org"},
+    def ensure_login(self, username, role):
+        """The demo login for ``role``, in its group alone, with the demo password."""
+        user, _ = get_user_model().objects.update_or_create(
+            username=username,
+            defaults={"is_staff": True, "is_superuser": False, "email": f"{username}@example.org"},
         )
-        if created:
-            editor.set_password(DEMO_PASSWORD)
-            editor.save()
-        return editor
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        user.groups.set([Group.objects.get(name=role)])
+        return user

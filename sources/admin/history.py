@@ -27,7 +27,7 @@ VERSIONS_SHOWN = 200  # per kind of row on one timeline
 EMPTY = "—"
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 ROW_ACTIONS = {"+": "added", "~": "changed", "-": "removed"}
-TOKENS = re.compile(r"\s+|[^\s]+")
+TOKENS = re.compile(r"\s+|\w+|[^\w\s]")  # spaces, words, and each mark on its own
 
 
 def word_diff(old, new):

@@ -20,6 +20,7 @@ from sources.admin.tracked import TrackedAdmin
 from sources.recently_used import TOP_ROWS, most_used
 
 from .. import rulebook
+from ..desk import record_suggestion_run
 from ..models import (
     Claim,
     ClaimSubject,
@@ -426,6 +427,7 @@ class ContradictionSuggestionAdmin(TrackedAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         run = refresh_suggestions(user=request.user, reason="Suggestion run from the admin")
+        record_suggestion_run(request.user, run)
         self.message_user(request, f"Suggestions: {run.summary()}", messages.SUCCESS)
         for skipped in run.skipped:
             self.message_user(request, skipped, messages.WARNING)

@@ -95,6 +95,9 @@ def record_claim(
     """
     written = []
     reason = reason or "Recorded from an article in the admin"
+    refusal = Claim().editorial_refusal(user, {"status": status}) if user is not None else ""
+    if refusal:
+        raise RecordRefused(refusal)
     source_created = False
     if source is None:
         source = new_source.existing()
@@ -114,9 +117,6 @@ def record_claim(
         meeting=meeting,
         status=status,
     )
-    refusal = claim.editorial_refusal(user, {"status": status}) if user is not None else ""
-    if refusal:
-        raise RecordRefused(refusal)
     _save(claim, user=user, reason=reason, written=written)
     _save(
         Citation(claim=claim, source=source, quote=quote, location=location, relation=relation),

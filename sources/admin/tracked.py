@@ -87,10 +87,25 @@ class TrackedAdmin(
         return "/history/" in request.path
 
     def get_form(self, request, obj=None, change=False, **kwargs):
+        # Simple-history's version page asks for the form of an existing row without saying
+        # so: as a change, a role that may only view the record sees it read-only.
+        change = change or self.is_revert(request)
         form = super().get_form(request, obj, change, **kwargs)
         form.checks_concurrent_edits = not self.is_revert(request)
         form.editor = request.user
         return form
+
+    def get_readonly_fields(self, request, obj=None):
+        """On a past version's page, a role that may not change the record sees every field
+        read-only, as on its change page."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        if (
+            self.is_revert(request)
+            and obj is not None
+            and not self.has_change_permission(request, obj)
+        ):
+            readonly += [f.name for f in self.model._meta.fields if f.name not in readonly]
+        return readonly
 
     def get_fieldsets(self, request, obj=None):
         edit_fields = [REASON_FIELD, SEEN_FIELD]
@@ -110,7 +125,8 @@ class TrackedAdmin(
             return "Reverted in the admin to an earlier version"
         if not change:
             return "Added in the admin"
-        changed = [name for name in form.changed_data if name != REASON_FIELD]
+        model_fields = {field.name for field in form.instance._meta.fields}
+        changed = [name for name in form.changed_data if name in model_fields]
         return f"Changed in the admin: {', '.join(changed)}" if changed else "Saved in the admin"
 
     def save_model(self, request, obj, form, change):

@@ -187,9 +187,13 @@ class ContradictionAdmin(TrackedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # The decision changes only through confirm, dismiss and resolve, which check it.
-        if obj is None:
-            return self.record_fields
-        return ["claim_a", "claim_b", *self.decision_fields, *self.record_fields]
+        own = (
+            self.record_fields
+            if obj is None
+            else ["claim_a", "claim_b", *self.decision_fields, *self.record_fields]
+        )
+        inherited = super().get_readonly_fields(request, obj)  # a past version, view-only
+        return [*own, *(name for name in inherited if name not in own)]
 
     def save_model(self, request, obj, form, change):
         if change:

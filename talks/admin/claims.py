@@ -157,9 +157,10 @@ class ClaimAdmin(PublicPageLink, TrackedAdmin):
     def citation_count(self, claim):
         return claim.citation_total
 
-    @admin.display(description="open contradiction", boolean=True, ordering="contradicted")
+    @admin.display(description="contradiction", ordering="contradicted")
     def has_unresolved_contradiction(self, claim):
-        return claim.contradicted
+        """A badge where a contradiction is open or confirmed; nothing where none is."""
+        return badge("open", "unresolved") if claim.contradicted else ""
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -4,11 +4,7 @@ names them, the quote and its place, the people the claim is about and its state
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import (
-    AdminDateWidget,
-    AutocompleteSelect,
-    AutocompleteSelectMultiple,
-)
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 
 from sources.admin.autocomplete import option_label
@@ -19,6 +15,15 @@ from ..models import Citation, Claim, ClaimSubject, Meeting, Person, Statement
 from ..services.claims import NewSource
 
 Status = Claim.Status
+
+
+class DayInput(forms.DateInput):
+    """The browser's own date picker: no script, and a phone's calendar on a phone."""
+
+    input_type = "date"
+
+    def __init__(self):
+        super().__init__(format="%Y-%m-%d")
 
 
 def _autocomplete(model, field_name, queryset, *, multiple=False, **options):
@@ -55,10 +60,15 @@ class RecordClaimForm(forms.Form):
         widget=forms.URLInput(attrs={"size": 60}),
         help_text="A source already on record at this URL is used as it is.",
     )
-    new_source_title = forms.CharField(label="Title", required=False, max_length=300)
+    new_source_title = forms.CharField(
+        label="Title",
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"size": 60}),
+    )
     new_source_outlet = forms.CharField(label="Outlet", required=False, max_length=200)
     new_source_published_on = forms.DateField(
-        label="Published on", required=False, widget=AdminDateWidget
+        label="Published on", required=False, widget=DayInput()
     )
     new_source_kind = forms.ChoiceField(
         label="Kind", choices=Source.Kind.choices, initial=Source.Kind.NEWS_ARTICLE
@@ -89,7 +99,7 @@ class RecordClaimForm(forms.Form):
         max_length=200,
         help_text=Claim._meta.get_field("claimant_label").help_text,
     )
-    claimed_on = forms.DateField(label="Claimed on", required=False, widget=AdminDateWidget)
+    claimed_on = forms.DateField(label="Claimed on", required=False, widget=DayInput())
     meeting = _autocomplete(
         Claim,
         "meeting",
@@ -197,7 +207,7 @@ class StatementForm(DatabaseRulesForm):
         model = Statement
         fields = ["kind", "person", "on_behalf_of", "meeting", "date", "place"]
         widgets = {
-            "date": AdminDateWidget,
+            "date": DayInput(),
             **{
                 name: AutocompleteSelect(Statement._meta.get_field(name), admin.site)
                 for name in ["person", "on_behalf_of", "meeting"]

@@ -10,6 +10,7 @@ Without ``/usr/bin/chromium`` the browser tests are skipped, saying why, except 
 """
 
 import os
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -140,10 +141,27 @@ def log_in(page, live_server, user, password=PASSWORD):
     page.wait_for_selector("#user-tools")
 
 
+def ensure_roles():
+    """The roles' groups, made by migration 0006's own code: the flush after each live-server
+    test empties them (Django's serialized rollback cannot bring them back here, as the ORM
+    runs beside Playwright's event loop on connections of its own)."""
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    from talks.rulebook import ROLES
+
+    if Group.objects.filter(name__in=ROLES).count() < len(ROLES):
+        migration = import_module("talks.migrations.0006_editorial_role_groups")
+        migration.create_roles(MigrationLoader(connection).project_state().apps, None)
+
+
 @pytest.fixture
 def role_user(django_user_model):
     """A staff login in one editorial group, as the demo makes them."""
     from django.contrib.auth.models import Group
+
+    ensure_roles()
 
     def make(role):
         user = django_user_model.objects.create_user(

@@ -20,7 +20,6 @@ from talks.services.suggestion_runs import refresh_suggestions
 from ..conftest import SEED_FIXTURE, make_claim
 from .conftest import log_in, overflow, watch
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 ROLES = ["Contributor", "Editor", "Chief editor"]
 
 

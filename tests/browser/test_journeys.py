@@ -29,9 +29,6 @@ from ..test_import import BROKEN_DESK, DESK, changed_fields
 from .conftest import log_in, overflow, screenshot
 
 RECORDING_GOAL = {"clicks": 15, "fields": 25}
-# The live server needs committed rows; the roles' groups, made by a migration, come back
-# after each test's flush.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture(autouse=True)

@@ -14,8 +14,6 @@ from playwright.sync_api import expect
 from ..conftest import SEED_FIXTURE
 from .conftest import PHONE, log_in, screenshot, watch
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
 
 @pytest.fixture
 def seed():

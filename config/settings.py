@@ -204,7 +204,8 @@ FACTDESK_PUBLISHER_URL = os.environ.get("FACTDESK_PUBLISHER_URL", "")
 
 # Content Security Policy: no inline script or style anywhere, the admin included; the
 # public pages need no script at all (their JSON-LD is data, not script). The one inline
-# style allowed, by its hash, is simple-history's `style="border-top: 0"` on the history page.
+# style allowed, by its hash, is simple-history's `style="border-top: 0"` on its history list;
+# the desk's own history page (sources/templates/admin/sources/history.html) no longer uses it.
 SECURE_CSP = {
     "default-src": [CSP.NONE],
     "script-src": [CSP.SELF],

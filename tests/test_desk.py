@@ -4,7 +4,9 @@ readers can open."""
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sources.models import Source
@@ -317,3 +319,20 @@ def test_the_revert_page_says_what_will_change(editor_client):
         ("Verdict", "False", "—")
     ]
     assert '<ol class="breadcrumbs">' in html and "Historical claims" not in html
+
+
+def test_the_desk_home_costs_the_same_number_of_queries_with_more_work_waiting(editor_client):
+    def queries_for_the_home():
+        with CaptureQueriesContext(connection) as captured:
+            assert editor_client.get(reverse("admin:index")).status_code == 200
+        return len(captured)
+
+    claimant = make_person(name="Rustem Umerov")
+    for n in range(3):
+        make_claim(text=f"Claim {n} in review.", status="in_review", claimant=claimant)
+    queries_for_the_home()  # the first also caches the content types
+    few = queries_for_the_home()
+    for n in range(20):
+        claim = make_claim(text=f"Another claim {n} in review.", status="in_review")
+        Contradiction.objects.create(claim_a=claim, claim_b=make_claim(), kind="date")
+    assert queries_for_the_home() == few

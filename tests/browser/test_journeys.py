@@ -191,6 +191,7 @@ def test_an_editor_reviews_flags_decides_corrects_runs_the_rules_and_imports(
     page.fill("#id_change_reason", "Both stand in the same article")
     page.get_by_role("button", name="Confirm").click()
     expect(success(page)).to_have_text("The contradiction is confirmed.")
+    screenshot(page, "confirmed")
 
     # Dismiss the one flagged from the list.
     page.goto(f"{live_server.url}/admin/talks/contradiction/?status__exact=open")
@@ -199,6 +200,7 @@ def test_an_editor_reviews_flags_decides_corrects_runs_the_rules_and_imports(
     page.fill("#id_change_reason", "Different questions: compromise and tone")
     page.get_by_role("button", name="Dismiss").click()
     expect(success(page)).to_have_text("The contradiction is dismissed.")
+    screenshot(page, "dismissed")
 
     # Correct a published claim: the reason is asked for, then kept.
     claim = Claim.objects.get(slug="moscow-meeting-nearly-five-hours")
@@ -206,6 +208,7 @@ def test_an_editor_reviews_flags_decides_corrects_runs_the_rules_and_imports(
     page.fill("#id_text", "The Putin–Witkoff meeting in Moscow lasted about five hours.")
     page.click("input[name=_save]")
     expect(page.locator(".field-change_reason .errorlist")).to_contain_text("say why")
+    screenshot(page, "correction-needs-a-reason")
     page.fill("#id_change_reason", "Kremlin readout: about five hours")
     page.click("input[name=_save]")
     expect(success(page)).to_contain_text("was changed successfully")
@@ -220,6 +223,7 @@ def test_an_editor_reviews_flags_decides_corrects_runs_the_rules_and_imports(
     row = page.locator("#result_list tr", has_text="The Miami meeting was on 1 December.")
     row.get_by_role("button", name="Flag").click()
     expect(success(page)).to_contain_text("Flagged as an open contradiction")
+    screenshot(page, "suggestion-flagged")
     suggestion.refresh_from_db()
     assert suggestion.status == "flagged"
     page.goto(f"{live_server.url}/admin/")
@@ -248,6 +252,7 @@ def test_an_editor_reviews_flags_decides_corrects_runs_the_rules_and_imports(
     screenshot(page, "import-dry-run")
     page.get_by_role("button", name="Import desk.json").click()
     expect(success(page)).to_contain_text("Imported desk.json")
+    screenshot(page, "imported")
     assert ImportRun.objects.get(channel=ImportRun.Channel.ADMIN).user == editor
 
 
@@ -289,6 +294,7 @@ def test_a_chief_editor_publishes_resolves_reverts_deletes_and_restores(
     screenshot(page, "resolve")
     page.get_by_role("button", name="Resolve").click()
     expect(success(page)).to_have_text("The contradiction is resolved.")
+    screenshot(page, "resolved")
 
     # The claim's history: one timeline, two versions side by side, a revert with a reason.
     page.goto(f"{live_server.url}/admin/talks/claim/{claim.pk}/history/")
@@ -328,4 +334,5 @@ def test_a_chief_editor_publishes_resolves_reverts_deletes_and_restores(
     screenshot(page, "deleted-claims")
     row.get_by_role("button", name="Restore").click()
     expect(success(page)).to_contain_text("Restored")
+    screenshot(page, "restored")
     assert Claim.objects.filter(pk=gone.pk).exists()

@@ -4,8 +4,10 @@
 
 Makes, per claim: two citations, one person it is about and about ten history rows (its
 creation and nine edits); and in proportion: sources (1 per 10 claims), people (1 per 50),
-meetings (1 per 20), roles and other names (2 per person), contradictions (1 per 100), with a
-creation history row for each. A comparison of sizes must compare the same work, so:
+meetings (1 per 20), roles and other names (2 per person: one in Ukrainian Cyrillic, with
+the keys the readers' search finds people by), contradictions (1 per 100), with a creation
+history row for each. Three claims in five are in English, one in Ukrainian, one in Russian.
+A comparison of sizes must compare the same work, so:
 - every table has at least ``FULL_PAGE`` rows (sources twice that, a basis for every two),
   and every admin list a full first page;
 - claims reach people, meetings and sources at the same density at any size (a person makes
@@ -13,7 +15,9 @@ creation history row for each. A comparison of sizes must compare the same work,
   one of them lists as much at a thousand claims as at a million; the rows beyond that
   density, there to fill the lists, carry no claims;
 - one principal, person 1, makes and is the subject of one claim in ten, at any size: the
-  pages of someone the desk quotes all the time.
+  pages of someone the desk quotes all the time;
+- person 2 is Volodymyr Zelenskyy (Володимир Зеленський), with a name no one else has:
+  a search for him finds the claims he makes and is about, as many at any size.
 The database is dropped, re-created and migrated first.
 Same arguments, same data.
 """
@@ -57,6 +61,34 @@ LAST_NAMES = [
     "Shevchenko",
     "Bondar",
 ]
+# The names above as Ukrainian and as Russian texts write them.
+IN_CYRILLIC = {
+    "Rustem": {"uk": "Рустем", "ru": "Рустем"},
+    "Olga": {"uk": "Ольга", "ru": "Ольга"},
+    "Marco": {"uk": "Марко", "ru": "Марко"},
+    "Steve": {"uk": "Стів", "ru": "Стив"},
+    "Jared": {"uk": "Джаред", "ru": "Джаред"},
+    "Kirill": {"uk": "Кирило", "ru": "Кирилл"},
+    "Yuri": {"uk": "Юрій", "ru": "Юрий"},
+    "Andriy": {"uk": "Андрій", "ru": "Андрей"},
+    "Anna": {"uk": "Анна", "ru": "Анна"},
+    "Pavlo": {"uk": "Павло", "ru": "Павел"},
+    "Iryna": {"uk": "Ірина", "ru": "Ирина"},
+    "Dmytro": {"uk": "Дмитро", "ru": "Дмитрий"},
+    "Maria": {"uk": "Марія", "ru": "Мария"},
+    "Umerov": {"uk": "Умєров", "ru": "Умеров"},
+    "Hnatov": {"uk": "Гнатов", "ru": "Гнатов"},
+    "Rubio": {"uk": "Рубіо", "ru": "Рубио"},
+    "Witkoff": {"uk": "Віткофф", "ru": "Уиткофф"},
+    "Kushner": {"uk": "Кушнер", "ru": "Кушнер"},
+    "Dmitriev": {"uk": "Дмитрієв", "ru": "Дмитриев"},
+    "Ushakov": {"uk": "Ушаков", "ru": "Ушаков"},
+    "Kovalenko": {"uk": "Коваленко", "ru": "Коваленко"},
+    "Shevchenko": {"uk": "Шевченко", "ru": "Шевченко"},
+    "Bondar": {"uk": "Бондар", "ru": "Бондарь"},
+}
+NAMED = 2  # the person with a name of his own (see the docstring)
+NAMED_PERSON = ("Volodymyr Zelenskyy", "Володимир Зеленський")
 CITIES = [
     "Geneva",
     "Miami",
@@ -90,6 +122,30 @@ VERBS = [
     "rejected the territorial demands",
     "said the meeting lasted nearly five hours",
 ]
+VERBS_IN = {
+    "uk": [
+        "заявив, що переговори були продуктивними",
+        "заперечив, що досягнуто будь-якого компромісу",
+        "оголосив новий раунд переговорів",
+        "підтвердив, що делегація поїде",
+        "назвав пропозицію основою для миру",
+        "сказав, що план тепер має 20 пунктів",
+        "відкинув територіальні вимоги",
+        "сказав, що зустріч тривала майже п'ять годин",
+    ],
+    "ru": [
+        "заявил, что переговоры были продуктивными",
+        "отрицал, что достигнут какой-либо компромисс",
+        "объявил новый раунд переговоров",
+        "подтвердил, что делегация поедет",
+        "назвал предложение основой для мира",
+        "сказал, что план теперь содержит 20 пунктов",
+        "отверг территориальные требования",
+        "сказал, что встреча длилась почти пять часов",
+    ],
+}
+AFTER_THE_TALKS = {"uk": "після переговорів", "ru": "после переговоров"}
+CLAIM_LANGUAGES = ["en"] * 3 + ["uk", "ru"]
 STATUSES = ["published"] * 7 + ["draft", "in_review", "retracted"]
 VERDICTS = ["accurate", "mostly_accurate", "misleading", "mostly_false", "false", "unverifiable"]
 EPOCH = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
@@ -97,6 +153,7 @@ FULL_PAGE = 150  # more than an admin list page (100)
 # A word that the first claim, source and meeting carry, and the first person's description:
 # a search for it finds the same few rows at any size, where a common word fills a page.
 NEEDLE = "Kakhovka"
+NEEDLE_PHRASE = "Kakhovka dam"  # the first claim's: a phrase that few claims carry
 HISTORY_EDITS_PER_CLAIM = 9
 PRINCIPAL = 1  # the person who makes, and is the subject of, one claim in ten
 
@@ -149,11 +206,13 @@ def generate(url, claim_count, seed):
         Participant,
         Person,
         PersonAlias,
+        PersonNameKey,
         Role,
         RoleCitation,
     )
 
     rng = random.Random(seed)
+    names = {}  # person id -> (first name, last name), for their other names
     per_claim = {Source: 10, Person: 50, Meeting: 20}  # claims per source, person, meeting
     reached = {model: max(1, claim_count // n) for model, n in per_claim.items()}
     sizes = {model: max(FULL_PAGE, n) for model, n in reached.items()}
@@ -164,8 +223,9 @@ def generate(url, claim_count, seed):
         writer = CopyWriter(cursor, counts)
         writer.write(Source, sources(rng, sizes[Source]))
         writer.write(SourceBasis, source_bases(sizes[Source]))
-        writer.write(Person, people(rng, sizes[Person]))
-        writer.write(PersonAlias, aliases(sizes[Person]))
+        writer.write(Person, people(rng, sizes[Person], names))
+        writer.write(PersonAlias, aliases(sizes[Person], names))
+        writer.copy(PersonNameKey, name_keys(sizes[Person], names))
         writer.write(Role, roles(rng, sizes[Person]))
         writer.write(RoleCitation, links("role_id", sizes[Person] * 2, sizes[Source]))
         writer.write(Meeting, meetings(rng, sizes[Meeting]))
@@ -191,6 +251,12 @@ class CopyWriter:
 
     def write(self, model, rows):
         """The rows, and a creation row for each in the history table."""
+        self.copy(model, rows)
+        self._derive_history(model, "created_at", "'Generated'", "'+'")
+        self.models_written.append(model)
+
+    def copy(self, model, rows):
+        """The rows alone: for a table without history (keys derived from other rows)."""
         from sources.records import written_fields
 
         fields = written_fields(model)
@@ -200,8 +266,6 @@ class CopyWriter:
             for row in rows:
                 copy.write_row([row.get(f.attname, _default(f)) for f in fields])
         self.counts[table] = self._count(table)
-        self._derive_history(model, "created_at", "'Generated'", "'+'")
-        self.models_written.append(model)
 
     def write_claim_edits(self, claim_model, edits):
         """Later versions of each claim in its history: the desk's ordinary editing."""
@@ -313,9 +377,10 @@ def participants(rng, meeting_count, person_count):
         }
 
 
-def people(rng, count):
+def people(rng, count, names):
     for i in range(1, count + 1):
-        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {i}"
+        names[i] = (rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES))
+        name = NAMED_PERSON[0] if i == NAMED else f"{' '.join(names[i])} {i}"
         yield {
             "id": i,
             "slug": f"person-{i}",
@@ -326,17 +391,51 @@ def people(rng, count):
         }
 
 
-def aliases(person_count):
+def _alias_name(i, person, names):
+    """A person's other names: an alias, and the name in Ukrainian Cyrillic."""
+    if i % 2:
+        return f"Alias {i} of person {person}", "en"
+    if person == NAMED:
+        return NAMED_PERSON[1], "uk"
+    first, last = (IN_CYRILLIC[name]["uk"] for name in names[person])
+    return f"{first} {last} {person}", "uk"
+
+
+def aliases(person_count, names):
     for i in range(1, person_count * 2 + 1):
         person = (i + 1) // 2
+        name, language = _alias_name(i, person, names)
         yield {
             "id": i,
             "person_id": person,
-            "name": f"Alias {i} of person {person}",
-            "kind": "transliteration",
+            "name": name,
+            "kind": "transliteration" if i % 2 else "native",
+            "language": language,
             "created_at": _when(i),
             "updated_at": _when(i),
         }
+
+
+def name_keys(person_count, names):
+    """The keys of every name and other name, as ``PersonNameKey.objects.rebuild`` makes them."""
+    from talks.language.spellings import spelled_keys
+
+    key_id = 0
+    for person in range(1, person_count + 1):
+        first, last = names[person]
+        own = NAMED_PERSON[0] if person == NAMED else f"{first} {last} {person}"
+        spellings = [(None, own)]
+        spellings += [(i, _alias_name(i, person, names)[0]) for i in (person * 2 - 1, person * 2)]
+        for alias, spelling_of in spellings:
+            for key, spelling in spelled_keys(spelling_of):
+                key_id += 1
+                yield {
+                    "id": key_id,
+                    "person_id": person,
+                    "alias_id": alias,
+                    "key": key,
+                    "spelling": spelling,
+                }
 
 
 def roles(rng, person_count):
@@ -375,19 +474,34 @@ def _person(rng, index, person_count):
     return PRINCIPAL if index % 10 == 0 else rng.randrange(1, person_count + 1)
 
 
+def _claim_text(rng, i, language, claimed):
+    first, last, city = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES), rng.choice(CITIES)
+    if language == "en":
+        needle = f" {NEEDLE_PHRASE}." if i == 1 else ""
+        return (
+            f"{first} {last} {rng.choice(VERBS)} after the talks in {city} on "
+            f"{claimed:%d %B %Y} (claim {i}).{needle}"
+        )
+    return (
+        f"{IN_CYRILLIC[first][language]} {IN_CYRILLIC[last][language]} "
+        f"{rng.choice(VERBS_IN[language])} "
+        f"{AFTER_THE_TALKS[language]} ({city}, {claimed:%d.%m.%Y}; {i})."
+    )
+
+
 def claims(rng, count, reached):
     from talks.models import Meeting, Person
 
     for i in range(1, count + 1):
         status = rng.choice(STATUSES) if i > 1 else "published"  # readers find the needle
         person = _person(rng, i, reached[Person])
-        city = rng.choice(CITIES)
+        language = rng.choice(CLAIM_LANGUAGES) if i > 1 else "en"
         claimed = (EPOCH + datetime.timedelta(days=i % 700)).date()
         yield {
             "id": i,
             "slug": f"claim-{i}",
-            "text": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {rng.choice(VERBS)} "
-            f"after the talks in {city} on {claimed:%d %B %Y} (claim {i}).{_needle(i)}",
+            "text": _claim_text(rng, i, language, claimed),
+            "language": language,
             "claimant_id": person,
             "claimed_on": claimed,
             "meeting_id": rng.randrange(1, reached[Meeting] + 1),

@@ -1,7 +1,9 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("talks.public.urls")),
+    # The readers' site in each language: English at /claims/..., Ukrainian at /uk/claims/...
+    *i18n_patterns(path("", include("talks.public.urls")), prefix_default_language=False),
 ]

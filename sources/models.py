@@ -9,7 +9,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.db import models
 from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext_lazy as _
 
+from .languages import Language, language_name
 from .natural_keys import NaturalKeyManager
 from .records import (
     SluggedModel,
@@ -64,15 +66,15 @@ def _web_link(url):
 
 
 class SourceKind(models.TextChoices):
-    NEWS_ARTICLE = "news_article", "News article"
-    OFFICIAL_STATEMENT = "official_statement", "Official statement"
-    PRESS_CONFERENCE = "press_conference", "Press conference"
-    INTERVIEW = "interview", "Interview"
-    TRANSCRIPT = "transcript", "Transcript"
-    VIDEO = "video", "Video"
-    SOCIAL_POST = "social_post", "Social media post"
-    REPORT = "report", "Report"
-    ANONYMOUS_BRIEFING = "anonymous_briefing", "Anonymous briefing"
+    NEWS_ARTICLE = "news_article", _("News article")
+    OFFICIAL_STATEMENT = "official_statement", _("Official statement")
+    PRESS_CONFERENCE = "press_conference", _("Press conference")
+    INTERVIEW = "interview", _("Interview")
+    TRANSCRIPT = "transcript", _("Transcript")
+    VIDEO = "video", _("Video")
+    SOCIAL_POST = "social_post", _("Social media post")
+    REPORT = "report", _("Report")
+    ANONYMOUS_BRIEFING = "anonymous_briefing", _("Anonymous briefing")
 
 
 def _closure(direction, source_ids):
@@ -110,7 +112,7 @@ class Source(SluggedModel):
     )
     author = models.CharField(max_length=200, blank=True)
     language = models.CharField(
-        max_length=12, blank=True, help_text="Language code of the original, e.g. en, uk, ru."
+        max_length=12, choices=Language.choices, blank=True, help_text="The original's language."
     )
     published_on = models.DateField(null=True, blank=True)
     retrieved_on = models.DateField(
@@ -137,11 +139,16 @@ class Source(SluggedModel):
                 violation_error_message="A source with this URL already exists.",
             ),
             choices_constraint("kind", SourceKind),
+            choices_constraint("language", Language, allow_blank=True),
         ]
 
     def __str__(self):
         label = f"{self.outlet}: {self.title}" if self.outlet else self.title
         return f"{label} ({self.published_on:%d %b %Y})" if self.published_on else label
+
+    @property
+    def language_name(self):
+        return language_name(self.language)
 
     @property
     def web_url(self):
@@ -152,8 +159,8 @@ class Source(SluggedModel):
     def links(self):
         """Where a reader can read it: the document itself and its archived copy."""
         links = [
-            ("Read it at the source", self.web_url),
-            ("Archived copy", _web_link(self.archive_url)),
+            (_("Read it at the source"), self.web_url),
+            (_("Archived copy"), _web_link(self.archive_url)),
         ]
         return [(label, url) for label, url in links if url]
 
@@ -245,10 +252,25 @@ class CitationBase(TimestampedModel):
         default=Relation.REPEATS,
         help_text="Whether this source is where the statement starts, or passes it on.",
     )
+    language = models.CharField(
+        "quote's language",
+        max_length=12,
+        choices=Language.choices,
+        blank=True,
+        help_text="Blank when the quote is in the source's language.",
+    )
 
     class Meta:
         abstract = True
-        constraints = [choices_constraint("relation", CitationRelation)]
+        constraints = [
+            choices_constraint("relation", CitationRelation),
+            choices_constraint("language", Language, allow_blank=True),
+        ]
+
+    @property
+    def quote_language(self):
+        """The language the quote is in: its own when recorded, else the source's."""
+        return self.language or self.source.language
 
     def __str__(self):
         return f"{self.source}: “{self.quote[:80]}”" if self.quote else str(self.source)

@@ -20,20 +20,12 @@ from operator import or_
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.lookups import IContains
-from django.utils.text import smart_split, unescape_string_literal
 
 from ..planner import estimated_table_rows, planned_rows
+from ..search_terms import search_terms
 
 ID_LIST_LIMIT = 10_000
 SMALL_TABLE = 1_000
-
-
-def search_terms(search_term):
-    """The words of a search, a quoted phrase counting as one word (as Django's admin has it)."""
-    for term in smart_split(search_term):
-        if term.startswith(('"', "'")) and term[0] == term[-1]:
-            term = unescape_string_literal(term)
-        yield term
 
 
 def contains(model, field_path, term, looked_up, *, row_by_row=False):

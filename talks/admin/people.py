@@ -1,4 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 
 from sources.admin.filters import RecentlyUsedValuesFilter, YearsFilter
 from sources.admin.sources import CitationBaseInline
@@ -6,6 +12,7 @@ from sources.admin.tracked import NewestFirstAdmin, TrackedAdmin, TrackedInline
 
 from .. import visibility
 from ..models import Person, PersonAlias, Role, RoleCitation
+from ..services.spellings import SpellingRefused, accept_proposed_spelling
 from .public_links import PublicPageLink
 
 
@@ -37,6 +44,66 @@ class PersonAdmin(PublicPageLink, TrackedAdmin):
     @admin.display(description="other names")
     def other_names(self, person):
         return ", ".join(alias.name for alias in person.aliases.all())
+
+    def get_urls(self):
+        accept = path(
+            "<path:object_id>/accept-spelling/",
+            self.admin_site.admin_view(self.accept_spelling_view),
+            name="talks_person_accept_spelling",
+        )
+        return [accept, *super().get_urls()]
+
+    def may_accept_spellings(self, request, person):
+        alias_admin = self.admin_site.get_model_admin(PersonAlias)
+        return self.has_change_permission(request, person) and alias_admin.has_add_permission(
+            request
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The person's page, with the spellings proposed for their names to accept."""
+        person = self.get_object(request, object_id)
+        proposed = []
+        if person is not None and self.may_accept_spellings(request, person):
+            proposed = person.proposed_spellings()
+        extra_context = {**(extra_context or {}), "proposed_spellings": proposed}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """A person just added whose names have other official spellings: say where they
+        are proposed (they are never recorded without an editor)."""
+        if obj.proposed_spellings():
+            url = reverse("admin:talks_person_change", args=[obj.pk])
+            self.message_user(
+                request,
+                format_html(
+                    'Other spellings of {}’s name are proposed on <a href="{}">the '
+                    "person’s page</a>, to accept or leave.",
+                    obj.name,
+                    url,
+                ),
+                messages.INFO,
+            )
+        return super().response_add(request, obj, post_url_continue)
+
+    @method_decorator(require_POST)
+    def accept_spelling_view(self, request, object_id):
+        """Accept one proposed spelling as another name of the person: a tracked write."""
+        person = self.get_object(request, object_id)
+        if person is None:
+            raise Http404("No such person.")
+        if not self.may_accept_spellings(request, person):
+            raise PermissionDenied
+        try:
+            alias = accept_proposed_spelling(
+                person, request.POST.get("spelling", ""), user=request.user
+            )
+        except SpellingRefused as refusal:
+            self.message_user(request, str(refusal), messages.ERROR)
+        else:
+            self.message_user(
+                request, f"“{alias.name}” is now one of {person}’s other names.", messages.SUCCESS
+            )
+        return HttpResponseRedirect(reverse("admin:talks_person_change", args=[person.pk]))
 
 
 @admin.register(PersonAlias)

@@ -16,7 +16,7 @@ from functools import lru_cache
 import iuliia
 import translitua
 
-__all__ = ["matches", "name_key", "name_keys", "transliterations"]
+__all__ = ["matches", "name_key", "name_keys", "spelled_keys", "transliterations", "word_keys"]
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _UKRAINIAN_ONLY = re.compile(r"[ієїґ]", re.I)
@@ -191,6 +191,54 @@ def name_keys(text: str) -> set[str]:
     keys = {key for word in _name_words(text) if (key := _word_key(word))}
     if whole := name_key(text):
         keys.add(whole)
+    return keys
+
+
+def spelled_keys(text: str) -> list[tuple[str, str]]:
+    """(key, spelling) for each word of a name and for the whole name: what a search stores
+    to find the name, and which spelling each key came from. A lower-case word in a name
+    with capitals ("de", "bin", "of") is no key of its own, only part of the whole name's."""
+    words = _name_words(text)
+    capitalised = [word for word in words if word[0].isupper()]
+    pairs = {(key, word): None for word in capitalised or words if (key := _word_key(word))}
+    if len(words) > 1 and (whole := name_key(text)):
+        pairs[(whole, " ".join(text.split()))] = None
+    return list(pairs)
+
+
+# Case endings of Ukrainian and Russian names, written as keys (-ого ogo, -ому omu, -им and
+# -ым im, -ою oiu, -ої and -ой oi...), and the endings a base form may have instead: nothing
+# (Лавров, Лаврова), -ий or -ій (Зеленський, Зеленського) and -а (Стефанішина, Стефанішиної).
+_CASE_ENDINGS = (
+    "imi", "ogo", "omu", "ovi", "evi", "oiu", "iu", "ia", "oi", "om", "em", "im",
+    "a", "u", "i", "e",
+)  # fmt: skip
+_BASE_ENDINGS = ("", "i", "a")
+_SHORTEST_STEM = 3
+_POSSESSIVE = re.compile(r"['’ʼ]s$", re.I)
+
+
+def word_keys(word: str) -> set[str]:
+    """The keys a word of running text may be a name under: its own key, and the keys of the
+    base forms a Cyrillic word may inflect: "Зеленського" gives zelenski (Зеленський),
+    "Лаврова" lavrov (Лавров) as well as lavrova, "Стефанішиної" stefanišina. An English
+    possessive is dropped: "Zelenskyy's" gives zelenski.
+
+    Compare the result with the keys of names (`name_keys`): a form that is no name's key
+    finds nothing. A woman's surname and a man's are not told apart ("Лаврова" finds Lavrov).
+    """
+    keys = set()
+    for spelling in _name_words(_POSSESSIVE.sub("", word)):
+        key = _word_key(spelling)
+        if not key:
+            continue
+        keys.add(key)
+        if not _CYRILLIC.search(spelling):
+            continue
+        for ending in _CASE_ENDINGS:
+            stem = key.removesuffix(ending)
+            if stem != key and len(stem) >= _SHORTEST_STEM:
+                keys.update(_SAME_KEYS.get(stem + base, stem + base) for base in _BASE_ENDINGS)
     return keys
 
 

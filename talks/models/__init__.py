@@ -3,7 +3,7 @@ from .contradictions import Contradiction, ContradictionSuggestion
 from .editions import Edition  # noqa: F401  (the pages' clock, not desk data)
 from .imports import ImportRun
 from .meetings import Meeting, MeetingCitation, Participant
-from .people import Person, PersonAlias, Role, RoleCitation
+from .people import Person, PersonAlias, PersonNameKey, Role, RoleCitation  # noqa: F401
 from .statements import Statement
 
 __all__ = [

@@ -2,19 +2,17 @@
 
 import dataclasses
 import datetime
-import operator
-from functools import reduce
 
-from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
-from django.db import connection, models
-from django.db.models.functions import Coalesce, Concat
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.manager import HistoricalQuerySet
 
+from sources.languages import Language, language_name
 from sources.models import CitationBase, SourceBasis
 from sources.natural_keys import NaturalKeyManager
-from sources.planner import planned_rows
 from sources.provenance import ProvenanceMap
 from sources.records import (
     SluggedModel,
@@ -26,6 +24,7 @@ from sources.records import (
 from .. import rulebook
 from .meetings import Meeting
 from .people import Person
+from .search_documents import ClaimSearchDocument, EnglishSearchDocument, english_search_vector
 
 
 class ClaimStatus(models.TextChoices):
@@ -36,12 +35,12 @@ class ClaimStatus(models.TextChoices):
 
 
 class Verdict(models.TextChoices):
-    ACCURATE = "accurate", "Accurate"
-    MOSTLY_ACCURATE = "mostly_accurate", "Mostly accurate"
-    MISLEADING = "misleading", "Misleading"
-    MOSTLY_FALSE = "mostly_false", "Mostly false"
-    FALSE = "false", "False"
-    UNVERIFIABLE = "unverifiable", "Unverifiable"
+    ACCURATE = "accurate", _("Accurate")
+    MOSTLY_ACCURATE = "mostly_accurate", _("Mostly accurate")
+    MISLEADING = "misleading", _("Misleading")
+    MOSTLY_FALSE = "mostly_false", _("Mostly false")
+    FALSE = "false", _("False")
+    UNVERIFIABLE = "unverifiable", _("Unverifiable")
 
 
 VERDICT_LABELS = dict(Verdict.choices)
@@ -59,41 +58,10 @@ VERDICT_RATINGS = {
 }
 
 
-SEARCH_CONFIG = "english"
-SEARCH_IDS = 10_000  # matches taken by id; beyond, at least 1% of a million claims match
-COMMON_MATCHES = 10 * SEARCH_IDS  # so many expected that no match is read ahead by id
-SEARCHED_FIELDS = ["text", "claimant_label", "verdict_rationale"]
-
-
-def claim_search_vector():
-    """What the search looks at, weighted: the claim itself first, then who made it, then why
-    the verdict."""
-    vectors = [
-        SearchVector(name, weight=weight, config=SEARCH_CONFIG)
-        for name, weight in zip(SEARCHED_FIELDS, "ABC", strict=True)
-    ]
-    return reduce(operator.add, vectors)
-
-
-class SearchDocument(models.Func):
-    """A claim's searched texts as the database stores them for search: PostgreSQL's weighted
-    full-text vector, which a GIN index serves and which a row is tested against without
-    parsing its texts again; elsewhere the texts themselves, joined, for a plain substring
-    search. Migrations name this class, not its SQL: a change to what it computes needs a
-    migration that removes and adds the column again."""
-
-    output_field = SearchVectorField()
-
-    def __init__(self):
-        texts = [Coalesce(name, models.Value("")) for name in SEARCHED_FIELDS]
-        spaced = [part for text in texts for part in (text, models.Value(" "))][:-1]
-        super().__init__(claim_search_vector(), Concat(*spaced))
-
-    def as_sql(self, compiler, connection, **extra_context):
-        return compiler.compile(self.source_expressions[1])
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return compiler.compile(self.source_expressions[0])
+# Migrations 0003 and 0012 name these: the document as it was before claims carried their
+# language (0014 replaced it).
+SearchDocument = EnglishSearchDocument
+claim_search_vector = english_search_vector
 
 
 # The two ends of the scale: a claim rated one way and its near-twin the other contradict.
@@ -133,26 +101,11 @@ class ClaimQuerySet(models.QuerySet):
         return claims
 
     def search(self, words):
-        """Full-text search on PostgreSQL (indexed); every word, anywhere, elsewhere."""
-        words = words.strip()
-        if not words:
-            return self
-        if connection.vendor == "postgresql":
-            query = SearchQuery(words, config=SEARCH_CONFIG, search_type="websearch")
-            # Asked for the matches alone, in no order, PostgreSQL reads them from the index.
-            # If they are few, the list is theirs; walking down the newest first, testing each
-            # claim, would read the whole table to find a rare word. A common one fills a
-            # page early: when the statistics say a word is that common, nothing is read ahead.
-            everywhere = Claim.objects.filter(search_document=query).order_by().values("pk")
-            if planned_rows(everywhere) < COMMON_MATCHES:
-                found = [row["pk"] for row in everywhere[: SEARCH_IDS + 1]]
-                if len(found) <= SEARCH_IDS:
-                    return self.filter(pk__any_of=found)
-            return self.filter(search_document=query)
-        claims = self
-        for word in words.split():
-            claims = claims.filter(search_document__icontains=word)
-        return claims
+        """The claims that match every word or "quoted phrase" of ``words``, in their text or
+        by a person's name in any spelling (``talks.models.claim_search``)."""
+        from .claim_search import ClaimSearch  # it reads the claims' and the people's tables
+
+        return ClaimSearch(words).filter(self)
 
     def with_provenance(self):
         """Everything a claim page shows about the claim itself, in a fixed number of queries."""
@@ -265,6 +218,13 @@ class Claim(SluggedModel):
         help_text="How the source names the claimant, e.g. 'sources within the delegation'.",
     )
     claimed_on = models.DateField("claimed on", null=True, blank=True)
+    language = models.CharField(
+        max_length=12,
+        choices=Language.choices,
+        default=Language.EN,
+        help_text="The language the claim is written in: its words are searched by that "
+        "language's rules.",
+    )
     meeting = models.ForeignKey(
         Meeting,
         on_delete=models.PROTECT,
@@ -283,7 +243,7 @@ class Claim(SluggedModel):
     )
     # Derived from the texts above, so neither kept in history nor exported.
     search_document = models.GeneratedField(
-        expression=SearchDocument(),
+        expression=ClaimSearchDocument(),
         output_field=SearchVectorField(),
         db_persist=True,
         serialize=False,
@@ -310,6 +270,7 @@ class Claim(SluggedModel):
         constraints = [
             choices_constraint("status", ClaimStatus),
             choices_constraint("verdict", Verdict, allow_blank=True),
+            choices_constraint("language", Language),
             models.CheckConstraint(
                 condition=~models.Q(status="published")
                 | (~models.Q(verdict="") & models.Q(published_at__isnull=False)),
@@ -363,6 +324,10 @@ class Claim(SluggedModel):
     @property
     def claimant_name(self):
         return self.claimant.name if self.claimant_id else self.claimant_label
+
+    @property
+    def language_name(self):
+        return language_name(self.language)
 
     @property
     def rating(self):

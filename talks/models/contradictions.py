@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Greatest, Least
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from sources.natural_keys import NaturalKeyManager
 from sources.records import TimestampedModel, choices_constraint, tracked_history
@@ -13,19 +14,19 @@ from .claims import Claim
 
 
 class ContradictionKind(models.TextChoices):
-    ROLE = "role", "Who / role"
-    DATE = "date", "Date"
-    PLACE = "place", "Place"
-    NUMBER = "number", "Number"
-    EVENT = "event", "Event"
-    VERDICT = "verdict", "Verdict"
+    ROLE = "role", _("Who / role")
+    DATE = "date", _("Date")
+    PLACE = "place", _("Place")
+    NUMBER = "number", _("Number")
+    EVENT = "event", _("Event")
+    VERDICT = "verdict", _("Verdict")
 
 
 class ContradictionStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    CONFIRMED = "confirmed", "Confirmed"
-    DISMISSED = "dismissed", "Dismissed"
-    RESOLVED = "resolved", "Resolved"
+    OPEN = "open", _("Open")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")
+    RESOLVED = "resolved", _("Resolved")
 
 
 UNRESOLVED = [ContradictionStatus.OPEN, ContradictionStatus.CONFIRMED]

@@ -3,6 +3,8 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from sources.models import CitationBase
 from sources.natural_keys import NaturalKeyManager
@@ -14,23 +16,23 @@ from sources.records import (
     tracked_history,
 )
 
-from .people import Person
+from .people import LONG_DATE, Person
 
 
 class MeetingKind(models.TextChoices):
-    NEGOTIATION_ROUND = "negotiation_round", "Negotiation round"
-    BILATERAL_MEETING = "bilateral_meeting", "Bilateral meeting"
-    SUMMIT = "summit", "Summit"
-    CALL = "call", "Call"
-    ANNOUNCEMENT = "announcement", "Announcement"
-    PRESS_CONFERENCE = "press_conference", "Press conference"
-    OTHER = "other", "Other"
+    NEGOTIATION_ROUND = "negotiation_round", _("Negotiation round")
+    BILATERAL_MEETING = "bilateral_meeting", _("Bilateral meeting")
+    SUMMIT = "summit", _("Summit")
+    CALL = "call", _("Call")
+    ANNOUNCEMENT = "announcement", _("Announcement")
+    PRESS_CONFERENCE = "press_conference", _("Press conference")
+    OTHER = "other", _("Other")
 
 
 class MeetingStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    HELD = "held", "Held"
-    CANCELLED = "cancelled", "Cancelled"
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class DatePrecision(models.TextChoices):
@@ -86,17 +88,20 @@ class Meeting(SluggedModel):
 
     @property
     def date_label(self):
-        """The date as precisely as the sources give it: "around 4 December 2025"."""
+        """The date as precisely as the sources give it, in the reader's language: "around 4
+        December 2025", "близько 4 грудня 2025"."""
         if not self.start_date:
-            return "date not known"
+            return gettext("date not known")
         if self.date_precision == DatePrecision.YEAR:
             return format_date(self.start_date, "Y")
         if self.date_precision == DatePrecision.MONTH:
             return format_date(self.start_date, "F Y")
-        label = format_date(self.start_date, "j F Y")
+        label = format_date(self.start_date, LONG_DATE)
         if self.end_date and self.end_date != self.start_date:
-            label = f"{label} – {format_date(self.end_date, 'j F Y')}"
-        return f"around {label}" if self.date_precision == DatePrecision.APPROXIMATE else label
+            label = f"{label} – {format_date(self.end_date, LONG_DATE)}"
+        if self.date_precision == DatePrecision.APPROXIMATE:
+            return gettext("around %(date)s") % {"date": label}
+        return label
 
     @property
     def place_label(self):
@@ -104,13 +109,13 @@ class Meeting(SluggedModel):
 
 
 class ParticipantRole(models.TextChoices):
-    HEAD_OF_DELEGATION = "head_of_delegation", "Head of delegation"
-    DELEGATE = "delegate", "Delegation member"
-    PRINCIPAL = "principal", "Principal"
-    HOST = "host", "Host"
-    MEDIATOR = "mediator", "Mediator"
-    ADVISER = "adviser", "Adviser"
-    ATTENDEE = "attendee", "Attendee"
+    HEAD_OF_DELEGATION = "head_of_delegation", _("Head of delegation")
+    DELEGATE = "delegate", _("Delegation member")
+    PRINCIPAL = "principal", _("Principal")
+    HOST = "host", _("Host")
+    MEDIATOR = "mediator", _("Mediator")
+    ADVISER = "adviser", _("Adviser")
+    ATTENDEE = "attendee", _("Attendee")
 
 
 class Participant(TimestampedModel):

@@ -1,11 +1,15 @@
 """People, the spellings of their names, and the roles they held over time."""
 
+import re
+
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext
 
+from sources.languages import Language
 from sources.models import CitationBase
 from sources.natural_keys import NaturalKeyManager
 from sources.records import (
@@ -16,7 +20,12 @@ from sources.records import (
     tracked_history,
 )
 
+from ..language.spellings import spelled_keys, transliterations
+
 WIKIDATA_ID_PATTERN = r"^Q[1-9][0-9]*$"
+# A day as readers read it, in their language: "4 December 2025", "4 грудня 2025" (E is the
+# month's name as a date uses it, where a language declines it).
+LONG_DATE = "j E Y"
 
 
 class Person(SluggedModel):
@@ -54,12 +63,31 @@ class Person(SluggedModel):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            PersonNameKey.objects.write_for(self, None, self.name)
+
     def get_absolute_url(self):
         return reverse("public:person", args=[self.slug])
 
-    @property
-    def wikidata_url(self):
-        return f"https://www.wikidata.org/wiki/{self.wikidata_id}" if self.wikidata_id else ""
+    def proposed_spellings(self):
+        """(spelling, language) of the Latin spellings of the person's Cyrillic names that are
+        not recorded yet, not even as words of a longer name: the official transliterations,
+        for an editor to accept as other names (never added by themselves)."""
+        aliases = list(self.aliases.all())
+        recorded = [self.name, *(alias.name for alias in aliases)]
+
+        def is_recorded(spelling):
+            whole_words = re.compile(rf"(?<!\w){re.escape(spelling)}(?!\w)", re.IGNORECASE)
+            return any(whole_words.search(name) for name in recorded)
+
+        proposed = {}
+        for name, language in [(self.name, ""), *((a.name, a.language) for a in aliases)]:
+            for spelling in transliterations(name, language if language in ("uk", "ru") else None):
+                if not is_recorded(spelling):
+                    proposed.setdefault(spelling, Language.EN)
+        return list(proposed.items())
 
 
 class AliasKind(models.TextChoices):
@@ -78,7 +106,12 @@ class PersonAlias(TimestampedModel):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SPELLING)
-    language = models.CharField(max_length=12, blank=True, help_text="e.g. uk, ru, en.")
+    language = models.CharField(
+        max_length=12,
+        choices=Language.choices,
+        blank=True,
+        help_text="The language this spelling is used in.",
+    )
 
     objects = NaturalKeyManager()
     history = tracked_history()
@@ -94,10 +127,74 @@ class PersonAlias(TimestampedModel):
                 violation_error_message="This person already has that name.",
             ),
             choices_constraint("kind", AliasKind),
+            choices_constraint("language", Language, allow_blank=True),
         ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            PersonNameKey.objects.write_for(self.person, self, self.name)
+
+
+class PersonNameKeyQuerySet(models.QuerySet):
+    def write_for(self, person, alias, name):
+        """The keys of ``name``, the person's own (``alias`` None) or one other name's, in
+        place of the ones it had."""
+        owned = self.filter(alias=alias) if alias else self.filter(person=person, alias=None)
+        owned.delete()
+        self.bulk_create(
+            PersonNameKey(person=person, alias=alias, key=key, spelling=spelling)
+            for key, spelling in spelled_keys(name)
+        )
+
+    def rebuild(self, person_ids, alias_ids=()):
+        """Every key of these people and of the owners of these other names, from their names
+        as they stand: for writes that bypass ``save()`` (the fixture import's COPY)."""
+        owners = PersonAlias.objects.filter(pk__any_of=set(alias_ids)) if alias_ids else None
+        owner_ids = owners.values_list("person_id", flat=True) if owners is not None else []
+        person_ids = {*person_ids, *owner_ids}
+        if not person_ids:
+            return
+        self.filter(person_id__any_of=person_ids).delete()
+        people = Person.objects.filter(pk__any_of=person_ids).values_list("pk", "name")
+        aliases = PersonAlias.objects.filter(person_id__any_of=person_ids)
+        names = [
+            *((pk, None, name) for pk, name in people),
+            *aliases.values_list("person_id", "pk", "name"),
+        ]
+        self.bulk_create(
+            (
+                PersonNameKey(person_id=person_id, alias_id=alias_id, key=key, spelling=spelling)
+                for person_id, alias_id, name in names
+                for key, spelling in spelled_keys(name)
+            ),
+            batch_size=5000,
+        )
+
+
+class PersonNameKey(models.Model):
+    """A key under which the person is found: of a word of their name or of one of their other
+    names, or of the whole name (``talks.language.spellings``), with the spelling it comes
+    from. Derived from the names, so neither in history nor in fixtures; written with the
+    name on every save, and deleted with it."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_keys")
+    alias = models.ForeignKey(
+        PersonAlias, on_delete=models.CASCADE, null=True, related_name="name_keys"
+    )
+    key = models.CharField(max_length=400)
+    spelling = models.CharField(max_length=200)
+
+    objects = PersonNameKeyQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "person"], name="talks_person_name_key")]
+
+    def __str__(self):
+        return f"{self.key} ({self.spelling})"
 
 
 class RoleQuerySet(models.QuerySet):
@@ -159,11 +256,11 @@ class Role(TimestampedModel):
     @property
     def period_label(self):
         """The period for readers: "20 January 2025 – today", "until 20 January 2025"."""
-        start = format_date(self.start_date, "j F Y") if self.start_date else ""
-        end = format_date(self.end_date, "j F Y") if self.end_date else ""
+        start = format_date(self.start_date, LONG_DATE) if self.start_date else ""
+        end = format_date(self.end_date, LONG_DATE) if self.end_date else ""
         if start:
-            return f"{start} – {end or 'today'}"
-        return f"until {end}" if end else "dates not known"
+            return f"{start} – {end}" if end else gettext("%(date)s – today") % {"date": start}
+        return gettext("until %(date)s") % {"date": end} if end else gettext("dates not known")
 
     @property
     def period(self):

@@ -14,9 +14,11 @@ above it as for any other response.
 
 import hashlib
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
@@ -48,10 +50,14 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD") or not is_public_page(request.path_info):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        language = page_language(request)
+        translation.activate(language)  # as LocaleMiddleware below would: the address says
+        if not is_public_page(request.path_info):
             return self.get_response(request)
         edition = Edition.current()
-        key = page_cache_key(edition.number, request)
+        key = page_cache_key(edition.number, language, request)
         cached = cache.get(key)
         hit = cached is not None
         if not hit:
@@ -61,7 +67,13 @@ class PublicPageCacheMiddleware:
             etag = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
             cached = (response.content, response["Content-Type"], etag)
             cache.set(key, cached, CACHE_SECONDS)
-        return page_response(request, edition, cached, hit=hit)
+        return page_response(request, edition, cached, language, hit=hit)
+
+
+def page_language(request):
+    """The language a page is in: the one its address names (/uk/claims/), else the site's
+    (LocaleMiddleware's rule for addresses without a language prefix)."""
+    return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
 
 
 def is_public_page(path):
@@ -72,12 +84,13 @@ def is_public_page(path):
     return getattr(match.func, "is_public_page", False)
 
 
-def page_response(request, edition, cached, *, hit):
+def page_response(request, edition, cached, language, *, hit):
     """The cached page with its validators, or 304 when the reader's copy still holds."""
     content, content_type, etag = cached
     last_modified = int(edition.changed_at.timestamp())
     response = HttpResponse(content, content_type=content_type)
     response["Content-Length"] = len(content)
+    response["Content-Language"] = language
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
     response["X-Cache"] = "hit" if hit else "miss"  # for operators and the benchmark
@@ -87,8 +100,9 @@ def page_response(request, edition, cached, *, hit):
     )
 
 
-def page_cache_key(edition, request):
-    """One key per edition and per page as the reader asked for it, host and scheme included
-    (the page carries absolute URLs)."""
+def page_cache_key(edition, language, request):
+    """One key per edition, language and page as the reader asked for it, host and scheme
+    included (the page carries absolute URLs). The address names the language today; the
+    key names it too, so that a page in one language never answers for another."""
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return f"public:{edition}:{hashlib.sha256(address.encode()).hexdigest()}"
+    return f"public:{edition}:{language}:{hashlib.sha256(address.encode()).hexdigest()}"

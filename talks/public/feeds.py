@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext, gettext_lazy
 
 from .. import visibility
 from ..models import Claim
@@ -46,10 +47,14 @@ def recently_published_or_corrected(limit=FEED_LENGTH):
 class ClaimFeed(Feed):
     feed_type = Atom1Feed
     link = reverse_lazy("public:claims")
-    subtitle = "Claims as the desk publishes its verdicts on them, and as it corrects them."
+    subtitle = gettext_lazy(
+        "Claims as the desk publishes its verdicts on them, and as it corrects them."
+    )
 
     def title(self):
-        return f"{settings.FACTDESK_PUBLISHER_NAME}: published and corrected claims"
+        return gettext("%(publisher)s: published and corrected claims") % {
+            "publisher": settings.FACTDESK_PUBLISHER_NAME
+        }
 
     def author_name(self):
         return settings.FACTDESK_PUBLISHER_NAME
@@ -58,14 +63,17 @@ class ClaimFeed(Feed):
         return recently_published_or_corrected()
 
     def item_title(self, claim):
-        prefix = "Corrected: " if claim.correction else ""
-        return f"{prefix}{claim.get_verdict_display()}: {claim.text}"
+        title = f"{claim.get_verdict_display()}: {claim.text}"
+        return gettext("Corrected: %(title)s") % {"title": title} if claim.correction else title
 
     def item_description(self, claim):
         lines = [f"{claim.claimant_name}: “{claim.text}”" if claim.claimant_name else claim.text]
-        lines.append(f"Verdict: {claim.get_verdict_display()}. {claim.verdict_rationale}")
+        lines.append(
+            gettext("Verdict: %(verdict)s.") % {"verdict": claim.get_verdict_display()}
+            + f" {claim.verdict_rationale}"
+        )
         if claim.correction:
-            lines.append(f"Correction: {claim.correction.reason}")
+            lines.append(gettext("Correction: %(reason)s") % {"reason": claim.correction.reason})
         return "\n\n".join(lines)
 
     def item_pubdate(self, claim):

@@ -4,41 +4,55 @@ from itertools import chain
 
 from django import forms
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sources.recently_used import TOP_ROWS, most_used
 
 from .. import visibility
 from ..models import Claim, ClaimSubject, Meeting, Person
+from ..models.claim_search import ClaimSearch
 
 
 class ClaimFilterForm(forms.Form):
     """Read from the query string; a value that does not fit says which field and why."""
 
-    q = forms.CharField(label="Search", required=False, max_length=200, strip=True)
+    q = forms.CharField(label=_("Search"), required=False, max_length=200, strip=True)
     verdict = forms.ChoiceField(
-        required=False, choices=[("", "Any verdict"), *Claim.Verdict.choices]
+        label=_("Verdict"),
+        required=False,
+        choices=[("", _("Any verdict")), *Claim.Verdict.choices],
     )
     person = forms.ModelChoiceField(
+        label=_("Person"),
         queryset=visibility.people(),
         to_field_name="slug",
         required=False,
-        error_messages={"invalid_choice": "No person with published claims has that name."},
+        error_messages={"invalid_choice": _("No person with published claims has that name.")},
     )
     meeting = forms.ModelChoiceField(
+        label=_("Meeting"),
         queryset=visibility.meetings(),
         to_field_name="slug",
         required=False,
-        error_messages={"invalid_choice": "No meeting with published claims has that name."},
+        error_messages={"invalid_choice": _("No meeting with published claims has that name.")},
     )
-    published_from = forms.DateField(label="Published from", required=False)
-    published_to = forms.DateField(label="to", required=False)
+    published_from = forms.DateField(label=_("Published from"), required=False)
+    published_to = forms.DateField(
+        label=pgettext_lazy("published from ... to", "to"), required=False
+    )
 
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("published_from"), cleaned.get("published_to")
         if start and end and end < start:
-            self.add_error("published_to", "The last day is before the first day.")
+            self.add_error("published_to", _("The last day is before the first day."))
         return cleaned
+
+    @cached_property
+    def search(self):
+        """The search typed, which also says why each claim of a page matched."""
+        return ClaimSearch(self.cleaned_data["q"] if self.is_valid() else "")
 
     def claims(self):
         """The published claims that match, newest first."""
@@ -46,7 +60,7 @@ class ClaimFilterForm(forms.Form):
         if not self.is_valid():
             return claims.none()
         data = self.cleaned_data
-        claims = claims.search(data["q"]).published_between(
+        claims = self.search.filter(claims).published_between(
             data["published_from"], data["published_to"]
         )
         if data["verdict"]:

@@ -1,6 +1,5 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
-from django.views.generic import RedirectView
 
 from . import views
 from .cache import public_page
@@ -10,10 +9,7 @@ from .sitemaps import SITEMAPS
 app_name = "public"
 
 urlpatterns = [
-    path(
-        "",
-        RedirectView.as_view(pattern_name="public:claims", http_method_names=["get", "head"]),
-    ),
+    path("", views.entrance, name="entrance"),
     path("claims/", views.claim_list, name="claims"),
     path("feed/", public_page(ClaimFeed()), name="feed"),
     path("claims/<slug:slug>/", views.claim_detail, name="claim"),

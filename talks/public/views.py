@@ -10,15 +10,18 @@ the people, meetings and sources only a published claim reaches have pages at al
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
 from sources.models import Source, SourceBasis
 from sources.paginators import count_up_to
+from sources.planner import planned_rows
 from sources.provenance import ProvenanceMap
 
 from .. import visibility
@@ -31,16 +34,33 @@ CLAIMS_PER_PAGE = 20
 # The list pages through the newest this many matches: counting every match of a common word
 # at scale costs more than the page itself; dates, people and meetings narrow to older ones.
 CLAIMS_LISTED = 1_000
+EXPECTED_BEYOND_CAP = 10  # so many times more matches expected than listed: not counted
 CLAIMS_ON_A_PAGE_ABOUT = 50  # a person's, meeting's or source's page; the list has them all
+
+
+@require_safe
+def entrance(request):
+    """The front door: the list of fact checks in the language its address names (/uk/), else
+    in the one the browser asks for (Accept-Language). Every other page's address names its
+    language, so only this answer varies with the browser, and it is not cached here."""
+    language = translation.get_language_from_path(
+        request.path_info
+    ) or translation.get_language_from_request(request)
+    with translation.override(language):
+        response = HttpResponseRedirect(reverse("public:claims"))
+    patch_vary_headers(response, ["Accept-Language"])
+    return response
 
 
 @public_page
 def claim_list(request):
     form = ClaimFilterForm(request.GET)
     paginator = CappedPaginator(form.claims(), CLAIMS_PER_PAGE, cap=CLAIMS_LISTED)
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = form.search.explain(page.object_list)
     context = {
         "form": form,
-        "page": paginator.get_page(request.GET.get("page")),
+        "page": page,
         "people": form.offered_people(),
         "meetings": form.offered_meetings(),
         "chosen": {name: form[name].value() or "" for name in ("verdict", "person", "meeting")},
@@ -138,14 +158,19 @@ def healthz(request):
 
 @public_page
 def robots_txt(request):
-    sitemap = request.build_absolute_uri(reverse("public:sitemap"))
+    sitemaps = []
+    for language, _ in settings.LANGUAGES:
+        with translation.override(language):
+            sitemaps.append(f"Sitemap: {request.build_absolute_uri(reverse('public:sitemap'))}\n")
     return HttpResponse(
-        f"User-agent: *\nDisallow: /admin/\nSitemap: {sitemap}\n", content_type="text/plain"
+        f"User-agent: *\nDisallow: /admin/\n{''.join(sitemaps)}", content_type="text/plain"
     )
 
 
 class CappedPaginator(Paginator):
-    """Counts no further than ``cap``: ``capped`` says whether more match."""
+    """Counts no further than ``cap``: ``capped`` says whether more match. When PostgreSQL's
+    planner expects many times more, nothing is counted: a common word's matches are found
+    one in so many claims, and counting a thousand of them would test that many more."""
 
     def __init__(self, object_list, per_page, *, cap):
         super().__init__(object_list, per_page)
@@ -153,6 +178,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def matches(self):
+        expected = planned_rows(self.object_list.order_by().values("pk"))
+        if expected is not None and expected > EXPECTED_BEYOND_CAP * self.cap:
+            return self.cap + 1
         return count_up_to(self.object_list, self.cap + 1)
 
     @cached_property

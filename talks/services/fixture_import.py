@@ -41,6 +41,7 @@ from ..models import (
     Participant,
     Person,
     PersonAlias,
+    PersonNameKey,
     Role,
     RoleCitation,
     Statement,
@@ -641,11 +642,18 @@ def _write(checked, *, user, reason, channel):
             checked.progress("written", written, to_write)
         for record in created + updated:
             record.values = None
+    # COPY bypasses save(), which writes the keys the readers' search finds people by.
+    PersonNameKey.objects.rebuild(*(_written(checked, model) for model in (Person, PersonAlias)))
 
     run.finished_at = max(timezone.now(), run.started_at)
     run._change_reason = "Import finished"
     run.save()
     return run
+
+
+def _written(checked, model):
+    records = checked.defined[model._meta.label_lower].values()
+    return [record.pk for record in records if record.outcome in ("created", "updated")]
 
 
 def _refuse_publishing_beyond_the_role(checked, user):

@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -34,6 +35,20 @@ COMMON_WORDS = {"person": "Negotiator", "personalias": "Alias", "role": "Envoy"}
 COMMON_WORD = "talks"
 RARE_WORD = "Kakhovka"
 PRINCIPAL = "person-1"  # bench/generate.py's person in one claim of ten, at any size
+# The readers' searches in every language (bench/generate.py: three claims in five in English,
+# one in Ukrainian, one in Russian; person 2 is Volodymyr Zelenskyy, in 45 claims and the
+# subject of 45 at any size; the first claim alone says "Kakhovka dam").
+PUBLIC_SEARCHES = [
+    ("name", "Zelenskyy"),
+    ("name, transliterated", "Zelenskyi"),
+    ("name, Cyrillic, inflected", "Зеленського"),
+    ("whole name, Cyrillic", '"Володимир Зеленський"'),
+    ("rare phrase", '"Kakhovka dam"'),
+    ("common phrase", '"after the talks"'),
+    ("Ukrainian word", "переговорів"),
+    ("Russian word", "переговоры"),
+    ("common name", "Umerov"),
+]
 # What a typical page lists at either size (bench/generate.py: 20 claims a meeting and a
 # source, 45 made by and 45 about a person, seven in ten of them published).
 CLAIMS = 14
@@ -97,6 +112,9 @@ def public_pages():
     yield "public claim list", "/claims/"
     yield "public claim search", f"/claims/?q={COMMON_WORD}"
     yield "public claim search, rare word", f"/claims/?q={RARE_WORD}"
+    for label, query in PUBLIC_SEARCHES:
+        yield f"public claim search, {label}", f"/claims/?{urlencode({'q': query})}"
+    yield "public claim page, in Ukrainian", f"/uk/claims/{claim.slug}/"
     yield "public claim page", f"/claims/{claim.slug}/"
     yield "public person page", f"/people/{person.slug}/"
     yield "public person page, principal", f"/people/{PRINCIPAL}/"

@@ -26,6 +26,8 @@ def planned_rows(queryset):
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return None
+    if queryset.query.is_empty():  # .none(): there is no SQL to plan
+        return 0
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)

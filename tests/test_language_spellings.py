@@ -5,7 +5,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from talks.language.spellings import matches, name_key, name_keys, transliterations
+from talks.language.spellings import (
+    matches,
+    name_key,
+    name_keys,
+    spelled_keys,
+    transliterations,
+    word_keys,
+)
+from talks.language.stems import prefix_stem
 
 SAME_NAME = [
     ["Zelenskyy", "Zelenskyi", "Zelensky", "Zelenskiy", "Zelenskii", "Зеленський", "Зеленский"],
@@ -46,7 +54,7 @@ DIFFERENT_NAMES = [
     ("Zelensky", "Zelenko"),
     ("Putin", "Puting"),
     # A woman's form of a surname is another person's name; the inflected forms of a
-    # surname in running text ("заява Лаврова") are not matched by the key.
+    # surname in running text ("заява Лаврова") are not matched by the key (but by word_keys).
     ("Lavrov", "Lavrova"),
     ("Umerov", "Omarov"),
     ("Rubio", "Rubin"),
@@ -138,3 +146,79 @@ def test_a_name_matches_itself_and_any_name_containing_its_words(first, second):
     if name_key(first):
         assert matches(first, first)
         assert matches(first, f"{second} {first}")
+
+
+def test_a_name_is_stored_under_the_keys_of_its_words_and_the_whole_with_their_spellings():
+    assert spelled_keys("Володимир  Зеленський") == [
+        ("volodimir", "Володимир"),
+        ("zelenski", "Зеленський"),
+        ("volodimir zelenski", "Володимир Зеленський"),
+    ]
+    assert spelled_keys("Zelensky") == [("zelenski", "Zelensky")]
+    # A particle is part of the whole name only; a name all in lower case keeps its words.
+    assert [key for key, _ in spelled_keys("Charles de Gaulle")] == [
+        name_key("Charles"),
+        name_key("Gaulle"),
+        name_key("Charles de Gaulle"),
+    ]
+    assert spelled_keys("zelensky") == [("zelenski", "zelensky")]
+    assert {key for key, _ in spelled_keys("Rustem Umerov 17")} == name_keys("Rustem Umerov")
+
+
+@pytest.mark.parametrize(
+    ("word", "name"),
+    [
+        ("Зеленського", "Зеленський"),
+        ("Зеленському", "Volodymyr Zelenskyy"),
+        ("Зеленским", "Зеленский"),
+        ("Лаврова", "Lavrov"),
+        ("Лавровим", "Лавров"),
+        ("Путіна", "Putin"),
+        ("Путиным", "Путин"),
+        ("Умєрова", "Rustem Umerov"),
+        ("Стефанішиної", "Olha Stefanishyna"),
+        ("Сибіги", "Сибіга"),
+        ("Сергієм", "Сергій"),
+        ("Володимира", "Volodymyr"),
+        ("Владимира", "Volodymyr"),
+        ("Zelenskyy's", "Zelensky"),
+        ("Putin’s", "Putin"),
+        ("Zelensky", "Зеленський"),
+    ],
+)
+def test_a_word_of_running_text_finds_the_name_it_inflects(word, name):
+    assert word_keys(word) & name_keys(name)
+
+
+@pytest.mark.parametrize(
+    ("word", "name"),
+    [
+        ("Zelenko", "Zelensky"),
+        ("Путина", "Путинцева"),
+        ("Шевченка", "Шевчук"),
+        # Latin words keep their endings: an English plural is no name's other form.
+        ("Plans", "Plan"),
+        ("Miami", "Miam"),
+    ],
+)
+def test_a_word_finds_no_name_it_does_not_inflect(word, name):
+    assert not word_keys(word) & name_keys(name)
+
+
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [
+        ("переговори", "переговор"),
+        ("переговорів", "переговор"),
+        ("Переговоры", "переговор"),
+        ("делегація", "делегаці"),
+        ("делегації", "делегаці"),
+        ("Зеленського", "зеленськ"),
+        ("зустріч", "зустріч"),
+        ("план", None),  # too short to take an ending off
+        ("plans", None),  # not Cyrillic
+        ("п'ять", None),
+    ],
+)
+def test_a_cyrillic_word_s_forms_share_the_stem_it_is_searched_by(word, stem):
+    assert prefix_stem(word) == stem

@@ -332,3 +332,10 @@ def test_a_name_search_reads_the_keys_and_the_claims_through_their_indexes(
     assert "talks_claim_search" in plans[1]
     assert "talks_claim_claimant_id" in plans[1]
     assert "talks_claimsubject_unique" in plans[1] or "claimsubject_person_id" in plans[1]
+
+
+def test_a_search_of_too_many_words_says_so(client):
+    response = client.get("/claims/", {"q": " ".join(f"word{n}" for n in range(11))})
+    assert response.status_code == 400
+    assert "Search for at most 10 words or phrases at a time." in response.content.decode()
+    assert client.get("/claims/", {"q": '"one two three" four'}).status_code == 200

@@ -28,6 +28,7 @@ from functools import cached_property, reduce
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.db import connection, models
+from django.db.models.lookups import IsNull
 
 from sources.planner import planned_rows
 from sources.search_terms import search_terms
@@ -40,7 +41,10 @@ from .search_documents import QUERY_CONFIGS, SIMPLE_CONFIG, language_config
 
 SEARCH_IDS = 10_000  # matches taken by id; beyond, at least 1% of a million claims match
 COMMON_MATCHES = 10 * SEARCH_IDS  # so many expected that no match is read ahead by id
-KEYS_READ = 2_000  # rows of people's keys one search reads; beyond, the people by subquery
+KEYS_READ = 5_000  # rows of people's keys one search reads; beyond, the people by subquery
+# People one word may name and still be sent as a list; beyond, by subquery: PostgreSQL plans
+# a list of ids value by value, which for thousands costs more than the query.
+PEOPLE_LISTED = 100
 SPELLINGS_SEARCHED = 12  # of the people a word names, the spellings looked for in the texts
 # What ts_headline puts around a matched word: characters of Unicode's private use area,
 # taken out of the text first, so the marks are placed, and escaped, by the page.
@@ -57,7 +61,7 @@ class Term:
     phrase: bool
     keys: set
     people: set | None = dataclasses.field(default_factory=set)  # None: too many to list
-    spellings: dict = dataclasses.field(default_factory=dict)  # spelling -> person ids
+    spellings: dict = dataclasses.field(default_factory=dict)  # the people's, as keys
 
     @property
     def forms(self):
@@ -91,17 +95,25 @@ class Term:
             found[text[: len(stem)] if stem else text] = None
         return list(found)
 
+    def named(self, field):
+        """A filter on ``field`` to the term's people: their ids when they are few, else a
+        subquery of the keys."""
+        if self.people is not None and len(self.people) <= PEOPLE_LISTED:
+            return {f"{field}__any_of": self.people}
+        named = PersonNameKey.objects.filter(key__any_of=self.keys).values("person_id")
+        return {f"{field}__in": named}
+
     def by_name(self):
-        """The claims the term's people made or are the subject of, as a condition."""
-        if self.people is None:
-            people = PersonNameKey.objects.filter(key__in=self.keys).values("person_id")
-            return models.Q(claimant__in=people) | models.Q(
-                pk__in=ClaimSubject.objects.filter(person__in=people).values("claim_id")
-            )
-        if not self.people:
+        """The claims the term's people made or are the subject of, as a condition tested
+        claim by claim; None when the term names nobody."""
+        if self.people == set():
             return None
-        about = ClaimSubject.objects.filter(claim=models.OuterRef("pk"), person__any_of=self.people)
-        return models.Q(claimant__any_of=self.people) | models.Q(models.Exists(about))
+        # A scalar subquery, tested per claim: PostgreSQL would turn an EXISTS or an IN into
+        # a hash of every claim about these people, which for a common name is most of the
+        # work.
+        subject = ClaimSubject.objects.filter(claim=models.OuterRef("pk"), **self.named("person"))
+        one_subject = models.Subquery(subject.order_by().values("pk")[:1])
+        return models.Q(**self.named("claimant")) | models.Q(IsNull(one_subject, False))
 
 
 def _term(text):
@@ -123,8 +135,8 @@ class ClaimSearch:
         self._find_people()
 
     def _find_people(self):
-        """The people each term names, by key, and their spellings: one query (two when the
-        terms name more people than a page can list)."""
+        """The people each term names, by key, and their spellings: one query, two when they
+        are more than a search lists (then the people are found again by subquery)."""
         keys = set().union(*(term.keys for term in self.terms))
         if not keys:
             return
@@ -133,10 +145,10 @@ class ClaimSearch:
         if len(rows) > KEYS_READ:
             spellings = found.values_list("key", "spelling").distinct()[:KEYS_READ]
             rows = [(None, key, spelling) for key, spelling in spellings]
-        for term in self.terms:
-            for person_id, key, spelling in rows:
+        for person_id, key, spelling in rows:
+            for term in self.terms:
                 if key in term.keys:
-                    term.spellings.setdefault(spelling, set()).add(person_id)
+                    term.spellings.setdefault(spelling, None)
                     if person_id is None:
                         term.people = None
                     elif term.people is not None:
@@ -174,23 +186,15 @@ class ClaimSearch:
             if term.people == set():
                 continue
             query = term.text_query()
-            condition = models.Q(search_document=query) | term.by_name()
-            if term.people is None:
-                yield condition, None
-                continue
             everything = Claim.objects.order_by().values_list("pk")
-            matching = (
-                everything.filter(search_document=query)
-                .union(
-                    everything.filter(claimant__any_of=term.people),
-                    ClaimSubject.objects.filter(person__any_of=term.people)
-                    .order_by()
-                    .values_list("claim_id"),
-                    all=True,
-                )
-                .order_by()
-            )  # the union would sort by the claims' default order
-            yield condition, matching
+            subjects = ClaimSubject.objects.filter(**term.named("person")).order_by()
+            matching = everything.filter(search_document=query).union(
+                everything.filter(**term.named("claimant")),
+                subjects.values_list("claim_id"),
+                all=True,
+            )
+            # The union would be sorted by the claims' default order.
+            yield models.Q(search_document=query) | term.by_name(), matching.order_by()
 
     def _filter_by_substrings(self, claims):
         for term in self.terms:
@@ -208,22 +212,12 @@ class ClaimSearch:
     def _text_query(self):
         return reduce(operator.or_, (term.text_query() for term in self.terms))
 
-    @cached_property
-    def _named(self):
-        """Person id -> the spellings they were found by, for the people the terms list."""
-        named = {}
-        for term in self.terms:
-            for spelling, people in term.spellings.items():
-                for person_id in people - {None}:
-                    named.setdefault(person_id, []).append((term.text, spelling))
-        return named
-
     def explain(self, claims):
         """For each claim of a page (with its claimant), why it matched: ``claim.marked``, the
         claim's text, its claimant as reported and a snippet of the verdict's reasons, each as
         ``Marked`` text (the rationale only where it matched); and ``claim.matched_names``,
-        the people it matched by as (``"by"`` or ``"about"``, person, spelling or ""). Two
-        queries on PostgreSQL, one elsewhere, whatever the page holds."""
+        the people it matched by as (``"by"`` or ``"about"``, person, spelling or ""). At
+        most three queries, whatever the page holds."""
         claims = list(claims)
         if not self.terms or not claims:
             return claims
@@ -231,17 +225,36 @@ class ClaimSearch:
             marked = self._headlines([claim.pk for claim in claims])
         else:
             marked = {claim.pk: self._marked_in_python(claim) for claim in claims}
-        subjects = self._named_subjects([claim.pk for claim in claims])
+        subjects = {}
+        if any(term.people != set() for term in self.terms):
+            rows = ClaimSubject.objects.filter(claim__any_of={claim.pk for claim in claims})
+            for subject in rows.select_related("person").order_by("person__name"):
+                subjects.setdefault(subject.claim_id, []).append(subject.person)
+        named = self._named_among(
+            {claim.claimant_id for claim in claims if claim.claimant_id}
+            | {person.pk for people in subjects.values() for person in people}
+        )
         for claim in claims:
             claim.marked = marked[claim.pk]
-            names = []
-            if claim.claimant_id in self._named:
-                names.append(("by", claim.claimant))
-            names += [("about", person) for person in subjects.get(claim.pk, [])]
+            people = [("by", claim.claimant)] if claim.claimant_id in named else []
+            people += [("about", p) for p in subjects.get(claim.pk, []) if p.pk in named]
             claim.matched_names = [
-                (relation, person, self._spelling_shown(person)) for relation, person in names
+                (relation, person, _spelling_shown(person, named[person.pk]))
+                for relation, person in people
             ]
         return claims
+
+    def _named_among(self, person_ids):
+        """Person id -> [(the term typed, a spelling it found them by)], for these people (a
+        page's) that the terms name."""
+        typed = {key: term.text for term in self.terms if term.people != set() for key in term.keys}
+        if not typed or not person_ids:
+            return {}
+        rows = PersonNameKey.objects.filter(person__any_of=person_ids, key__any_of=set(typed))
+        named = {}
+        for person_id, key, spelling in rows.values_list("person_id", "key", "spelling"):
+            named.setdefault(person_id, []).append((typed[key], spelling))
+        return named
 
     def _headlines(self, ids):
         query, config = self._text_query, language_config()
@@ -281,29 +294,18 @@ class ClaimSearch:
             Marked.find(claim.verdict_rationale, pattern, snippet=True),
         )
 
-    def _named_subjects(self, ids):
-        if not self._named:
-            return {}
-        rows = ClaimSubject.objects.filter(
-            claim__any_of=set(ids), person__any_of=set(self._named)
-        ).select_related("person")
-        subjects = {}
-        for subject in rows.order_by("person__name"):
-            subjects.setdefault(subject.claim_id, []).append(subject.person)
-        return subjects
 
-    def _spelling_shown(self, person):
-        """The spelling a person was found by, where their name does not show it: the one
-        typed, else one in the script typed ("Зеленського" shows Зеленський), else none."""
-        found = self._named.get(person.pk, [])
-        in_name = {word.casefold() for word in person.name.split()} | {person.name.casefold()}
-        for typed, spelling in found:
-            if spelling.casefold() == typed.casefold():
-                return "" if spelling.casefold() in in_name else spelling
-        for typed, spelling in found:
-            if _script(spelling) == _script(typed) and spelling.casefold() not in in_name:
-                return spelling
-        return ""
+def _spelling_shown(person, found):
+    """The spelling a person was found by, where their name does not show it: the one typed,
+    else one in the script typed ("Зеленського" shows Зеленський), else none."""
+    in_name = {word.casefold() for word in person.name.split()} | {person.name.casefold()}
+    for typed, spelling in found:
+        if spelling.casefold() == typed.casefold():
+            return "" if spelling.casefold() in in_name else spelling
+    for typed, spelling in found:
+        if _script(spelling) == _script(typed) and spelling.casefold() not in in_name:
+            return spelling
+    return ""
 
 
 def _script(text):

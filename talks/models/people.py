@@ -89,6 +89,10 @@ class Person(SluggedModel):
                     proposed.setdefault(spelling, Language.EN)
         return list(proposed.items())
 
+    @property
+    def wikidata_url(self):
+        return f"https://www.wikidata.org/wiki/{self.wikidata_id}" if self.wikidata_id else ""
+
 
 class AliasKind(models.TextChoices):
     SPELLING = "spelling", "Alternative spelling"

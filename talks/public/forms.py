@@ -8,10 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sources.recently_used import TOP_ROWS, most_used
+from sources.search_terms import search_terms
 
 from .. import visibility
 from ..models import Claim, ClaimSubject, Meeting, Person
 from ..models.claim_search import ClaimSearch
+
+WORDS_SEARCHED = 10
 
 
 class ClaimFilterForm(forms.Form):
@@ -41,6 +44,16 @@ class ClaimFilterForm(forms.Form):
     published_to = forms.DateField(
         label=pgettext_lazy("published from ... to", "to"), required=False
     )
+
+    def clean_q(self):
+        """At most ``WORDS_SEARCHED`` words or phrases: each is looked up on its own."""
+        words = self.cleaned_data["q"]
+        if len(list(search_terms(words))) > WORDS_SEARCHED:
+            raise forms.ValidationError(
+                _("Search for at most %(count)s words or phrases at a time."),
+                params={"count": WORDS_SEARCHED},
+            )
+        return words
 
     def clean(self):
         cleaned = super().clean()

@@ -15,7 +15,7 @@ class CitationBaseInline(TrackedInline):
     """A record's citations (a subclass of ``CitationBase``): each source with the exact
     quote, where it stands there, and whether the source originates or repeats it."""
 
-    fields = ["source", "quote", "location", "relation"]
+    fields = ["source", "quote", "language", "location", "relation"]
     autocomplete_fields = ["source"]
 
 

@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from sources.admin.filters import RecentlyUsedRelatedFilter, YearsFilter
+from sources.admin.filters import RecentlyUsedRelatedFilter, RecentlyUsedValuesFilter, YearsFilter
 from sources.admin.forms import ChangeReasonForm
 from sources.admin.sources import CitationBaseInline
 from sources.admin.tracked import NewestFirstAdmin, TrackedAdmin, TrackedInline
@@ -95,6 +95,7 @@ class ClaimAdmin(PublicPageLink, TrackedAdmin):
     list_filter = [
         "status",
         "verdict",
+        ("language", RecentlyUsedValuesFilter),
         ("meeting", RecentlyUsedRelatedFilter),
         ("claimed_on", YearsFilter),
     ]
@@ -104,7 +105,7 @@ class ClaimAdmin(PublicPageLink, TrackedAdmin):
     ordering = Claim._meta.ordering
     readonly_fields = ["published_at"]
     fieldsets = [
-        (None, {"fields": ["text", "slug"]}),
+        (None, {"fields": ["text", "language", "slug"]}),
         ("Who and when", {"fields": [("claimant", "claimant_label"), "claimed_on", "meeting"]}),
         ("Verdict", {"fields": ["status", "verdict", "verdict_rationale", "published_at"]}),
     ]

@@ -40,12 +40,27 @@ def language_config(language="language"):
 
 
 def _weighted_vector(config):
-    """The claim itself first, then who made it as reported, then why the verdict."""
-    vectors = (
-        SearchVector(name, weight=weight, config=config)
-        for name, weight in zip(SEARCHED_FIELDS, "ABC", strict=True)
+    """The claim itself first, then who made it as reported, then why the verdict, each read
+    by ``config``. Written with plain functions rather than ``SearchVector``, whose
+    configuration is no source expression: a model's validation must see that the document
+    reads the language, or it cannot leave it out when an editor's language is refused."""
+    vector = SearchVectorField()
+    texts = (
+        Coalesce(name, models.Value(""), output_field=models.TextField())
+        for name in SEARCHED_FIELDS
     )
-    return reduce(operator.add, vectors)
+    vectors = (
+        models.Func(
+            models.Func(config, text, function="to_tsvector", output_field=vector),
+            models.Value(weight),
+            function="setweight",
+            output_field=vector,
+        )
+        for text, weight in zip(texts, "ABC", strict=True)
+    )
+    return models.Func(
+        *vectors, template="(%(expressions)s)", arg_joiner=" || ", output_field=SearchVectorField()
+    )
 
 
 def _joined_texts():
@@ -77,7 +92,11 @@ class ClaimSearchDocument(models.Func):
 
 
 def english_search_vector():
-    return _weighted_vector("english")
+    vectors = (
+        SearchVector(name, weight=weight, config="english")
+        for name, weight in zip(SEARCHED_FIELDS, "ABC", strict=True)
+    )
+    return reduce(operator.add, vectors)
 
 
 class EnglishSearchDocument(ClaimSearchDocument):

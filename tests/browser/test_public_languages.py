@@ -1,7 +1,9 @@
 """A Ukrainian reader arrives at the desk, searches for a name as it is written in Ukrainian,
-reads a claim in Ukrainian and switches to English; no script needed, no CSP violation.
+reads a claim in Ukrainian and switches to English; no script needed, no console error or
+CSP violation (conftest.py).
 
-The claim page in Ukrainian is kept as a screenshot (/tmp/fd_public_claim_uk.png) to look at.
+The claim page in Ukrainian is kept as screenshots to look at:
+test-output/screenshots/public-claim-uk-1366.png and -390.png.
 """
 
 from io import StringIO
@@ -11,9 +13,9 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from ..conftest import SEED_FIXTURE
-from .test_public_pages import DESKTOP, PHONE, open_page
+from .conftest import overflow, screenshot
 
-SCREENSHOT = "/tmp/fd_public_claim_uk.png"
+CLAIM = "zelenskyy-peace-plan-20-points"
 
 
 @pytest.fixture
@@ -21,8 +23,7 @@ def seed():
     call_command("import_fixtures", str(SEED_FIXTURE), stdout=StringIO())
 
 
-def test_a_ukrainian_reader_finds_and_reads_a_claim_in_ukrainian(live_server, browser, seed):
-    page = open_page(browser, DESKTOP)
+def test_a_ukrainian_reader_finds_and_reads_a_claim_in_ukrainian(live_server, page, seed):
     page.set_extra_http_headers({"Accept-Language": "uk-UA,uk;q=0.9,en;q=0.5"})
     page.goto(f"{live_server.url}/")
     expect(page).to_have_url(f"{live_server.url}/uk/claims/")
@@ -37,21 +38,17 @@ def test_a_ukrainian_reader_finds_and_reads_a_claim_in_ukrainian(live_server, br
     expect(result.locator(".matched-names")).to_have_text("Автор: Volodymyr Zelenskyy, Зеленський")
     result.get_by_role("link", name="The peace plan now contains 20 points.").click()
 
+    expect(page).to_have_url(f"{live_server.url}/uk/claims/{CLAIM}/")
     expect(page.locator("html")).to_have_attribute("lang", "uk")
     expect(page.locator(".verdict-label")).to_have_text("Наш вердикт")
     expect(page.locator(".verdict-large")).to_have_text("Правда")
     expect(page.locator(".kicker")).to_contain_text("опубліковано 5 грудня 2025")
     expect(page.locator(".facts")).to_contain_text("2 грудня 2025")
+    expect(page.locator(".facts")).to_contain_text("Англійська")
     expect(page.locator("#sources")).to_have_text("Звідки твердження")
-    page.screenshot(path=SCREENSHOT, full_page=True, clip={**DESKTOP, "x": 0, "y": 0})
+    assert overflow(page) == []
+    screenshot(page, "public-claim-uk")
 
     page.get_by_role("link", name="English").click()
-    expect(page).to_have_url(f"{live_server.url}/claims/zelenskyy-peace-plan-20-points/")
+    expect(page).to_have_url(f"{live_server.url}/claims/{CLAIM}/")
     expect(page.locator(".verdict-label")).to_have_text("Our verdict")
-    assert page.problems == [], "\n".join(page.problems)
-
-    phone = open_page(browser, PHONE)
-    phone.goto(f"{live_server.url}/uk/claims/zelenskyy-peace-plan-20-points/")
-    width = phone.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], "the page scrolls sideways on a phone"
-    assert phone.problems == [], "\n".join(phone.problems)

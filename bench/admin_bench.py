@@ -148,8 +148,8 @@ def worker(database):
     from django.contrib.auth import get_user_model
     from django.test import Client
 
+    from talks.exchange import FIXTURE_MODELS
     from talks.models import Edition
-    from talks.services.fixture_import import FIXTURE_MODELS
 
     user, _ = get_user_model().objects.get_or_create(
         username="bench", defaults={"is_staff": True, "is_superuser": True}

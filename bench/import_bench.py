@@ -301,7 +301,7 @@ def worker(method, path):
     from django.core.management import call_command
     from django.db import connection
 
-    from talks.services.fixture_import import import_fixtures
+    from talks.exchange import import_fixtures
 
     connection.ensure_connection()  # connecting is not the step: COPY's time leaves it out too
     rss_before = memory_mib("VmRSS")

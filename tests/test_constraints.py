@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from sources.models import Source, SourceBasis, normalise_url
+from talks.exchange import FIXTURE_MODELS
 from talks.models import (
     Citation,
     Claim,
@@ -29,7 +30,6 @@ from talks.models import (
     RoleCitation,
     Statement,
 )
-from talks.services.fixture_import import FIXTURE_MODELS
 
 from .conftest import make_claim, make_meeting, make_person, make_source
 

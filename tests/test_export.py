@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from sources.models import Source, SourceBasis
+from talks.exchange import FIXTURE_MODELS, import_fixtures
 from talks.models import (
     Citation,
     Claim,
@@ -18,7 +19,6 @@ from talks.models import (
     RoleCitation,
     Statement,
 )
-from talks.services.fixture_import import FIXTURE_MODELS, import_fixtures
 
 from .conftest import SEED_FIXTURE, make_claim, make_person, make_source
 from .test_natural_keys import dump, make_desk, wipe

@@ -5,10 +5,10 @@ import pytest
 from django.db import DatabaseError, IntegrityError, connection, connections
 from django.db.models.signals import pre_save
 
+from talks.exchange import ImportFailed, import_fixtures
+from talks.exchange import write as fixture_writes
 from talks.models import Claim, Contradiction, ImportRun, Person
 from talks.services import contradictions as decisions
-from talks.services import fixture_import
-from talks.services.fixture_import import ImportFailed, import_fixtures
 
 from .conftest import make_claim
 
@@ -47,14 +47,14 @@ def test_an_import_whose_connection_drops_half_way_leaves_nothing(tmp_path, monk
     fixture.write_text(PEOPLE)
     before = desk_counts()
     written = []
-    real_insert_history = fixture_import.insert_history
+    real_insert_history = fixture_writes.insert_history
 
     def insert_history_then_drop(model, *args, **kwargs):
         real_insert_history(model, *args, **kwargs)
         written.append(model)
         drop_the_connection()  # people and their history are in; aliases are next
 
-    monkeypatch.setattr(fixture_import, "insert_history", insert_history_then_drop)
+    monkeypatch.setattr(fixture_writes, "insert_history", insert_history_then_drop)
 
     with pytest.raises((ImportFailed, DatabaseError)):
         import_fixtures([fixture])

@@ -19,10 +19,10 @@ from simple_history.models import HistoricalChanges
 from sources.admin.tracked import TrackedAdmin
 from sources.models import Source, SourceBasis
 from talks import models as talks_models
+from talks.exchange import FIXTURE_MODELS
 from talks.models import Citation, Claim, ClaimSubject
 from talks.models.editions import Edition
 from talks.models.people import PersonNameKey
-from talks.services.fixture_import import FIXTURE_MODELS
 
 from .admin_forms import (
     add_inline_row,

@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from sources.models import Source
+from talks.exchange import FIXTURE_MODELS, ImportFailed, import_fixtures
 from talks.management.commands.import_fixtures import Command as ImportCommand
 from talks.models import Citation, Claim, ImportRun, Person, PersonAlias, Role
-from talks.services.fixture_import import FIXTURE_MODELS, ImportFailed, import_fixtures
 
 from .conftest import make_person
 

@@ -11,10 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sources.models import Source
+from talks.exchange import FIXTURE_MODELS, MAX_PROBLEMS, ImportFailed, import_fixtures
+from talks.exchange.judge import ModelJudge
 from talks.models import Claim, Contradiction, ImportRun, PersonAlias
-from talks.services import fixture_import
-from talks.services.fixture_import import MAX_PROBLEMS, ImportFailed, import_fixtures
-from talks.services.fixture_rules import ModelRules
 
 from .conftest import make_claim, make_person, make_source
 from .test_import import DESK, history_rows, object_rows, write_fixture
@@ -260,7 +259,7 @@ def test_problems_beyond_the_cap_are_counted_not_listed(tmp_path):
 
 def test_the_database_still_refuses_what_a_check_missed(tmp_path, monkeypatch):
     """The database holds every rule itself; an import it refuses is reported, not raised."""
-    monkeypatch.setattr(ModelRules, "broken_checks", lambda rules, row: [])
+    monkeypatch.setattr(ModelJudge, "broken_checks", lambda rules, row: [])
     role = {"person": ["p"], "title": "Envoy", "start_date": "2025-02-01", "end_date": "2025-01-01"}
     make_person(slug="p")
     path = write_fixture(tmp_path / "role.json", [{"model": "talks.role", "fields": role}])
@@ -339,16 +338,16 @@ def test_malformed_fixtures_get_problems_and_leave_no_trace(tmp_path, text):
 
 def test_the_importer_knows_every_rule_of_every_fixture_model():
     """Each constraint compiles to a Python check; a new kind of rule must be taught first."""
-    checked = fixture_import._Check(fixture_import.ImportResult(), fixture_import._silent)
+    judges = [ModelJudge(model) for model in FIXTURE_MODELS]
 
-    for rules in checked.rules.values():
+    for rules in judges:
         for constraint in rules.model._meta.constraints:
             compiled = [c for c in rules.checks if c[1] == constraint.violation_error_message]
             uniques = [u for u in rules.uniques if u.constraint is constraint]
-            natural = getattr(constraint, "fields", None) and set(constraint.fields) == {
-                field.name for field, _ in rules.keys.components
-            }
-            assert compiled or uniques or natural or rules._restates_choices(constraint), (
+            natural = getattr(constraint, "fields", None) and set(constraint.fields) == set(
+                rules.model.natural_key_fields
+            )
+            assert compiled or uniques or natural or rules.restates_choices(constraint), (
                 f"{rules.label}: {constraint.name}"
             )
-    assert Claim in {rules.model for rules in checked.rules.values() if rules.cleans}
+    assert Claim in {rules.model for rules in judges if rules.cleans}

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from sources.models import Source, SourceBasis
+from talks.exchange import FIXTURE_MODELS, import_fixtures
 from talks.models import (
     Citation,
     ClaimSubject,
@@ -21,7 +22,6 @@ from talks.models import (
     RoleCitation,
     Statement,
 )
-from talks.services.fixture_import import FIXTURE_MODELS, import_fixtures
 
 from .conftest import SEED_FIXTURE, make_claim, make_meeting, make_person, make_source
 

@@ -427,8 +427,8 @@ def test_provenance_walks_every_level_in_one_query_and_a_cycle_ends_it(
 @pytest.mark.django_db(transaction=True)
 def test_an_import_shows_on_the_public_pages_at_once(client, tmp_path):
     """The importer writes by COPY, without signals; the cached pages must still move on."""
+    from talks.exchange import import_fixtures
     from talks.models.editions import Edition
-    from talks.services.fixture_import import import_fixtures
 
     before = Edition.current().number
     fixture = tmp_path / "one.json"

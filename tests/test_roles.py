@@ -222,7 +222,7 @@ def test_the_contradiction_page_offers_only_the_decisions_of_the_role(as_role, o
 
 
 def test_a_contributor_may_not_import_and_an_editor_may(django_user_model, tmp_path):
-    from talks.services.fixture_import import ImportFailed, import_fixtures
+    from talks.exchange import ImportFailed, import_fixtures
 
     fixture = tmp_path / "people.json"
     fixture.write_text(
@@ -244,7 +244,7 @@ def test_a_contributor_adds_statements_to_a_draft(as_role):
 
 
 def test_only_a_chief_editor_imports_published_claims(django_user_model, tmp_path):
-    from talks.services.fixture_import import ImportFailed, import_fixtures
+    from talks.exchange import ImportFailed, import_fixtures
 
     fixture = tmp_path / "claims.json"
     fixture.write_text(

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
+from talks.exchange import import_fixtures
 from talks.models import (
     Claim,
     Contradiction,
@@ -24,7 +25,6 @@ from talks.models import (
 )
 from talks.models.contradictions import ContradictionRefused
 from talks.services.contradictions import dismiss_suggestion, flag_suggestion
-from talks.services.fixture_import import import_fixtures
 from talks.services.suggestion_runs import refresh_suggestions
 
 from .conftest import SEED_FIXTURE, make_claim, make_meeting, make_person

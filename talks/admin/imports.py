@@ -16,14 +16,14 @@ from sources.admin.forms import REASON_MAX_LENGTH, reason_field
 from sources.admin.tracked import TrackedAdmin
 
 from .. import rulebook
-from ..models import ImportRun
-from ..services.fixture_import import ImportFailed, import_fixtures
-from ..services.fixture_uploads import (
+from ..exchange import ImportFailed, import_fixtures
+from ..exchange.uploads import (
     UploadMissing,
     discard_upload,
     stage_upload,
     staged_fixture,
 )
+from ..models import ImportRun
 
 MAX_UPLOAD_MB = 50
 

@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from talks.services.fixture_import import import_fixtures
+from talks.exchange import import_fixtures
 
 SEED = settings.BASE_DIR / "fixtures" / "seed.json"
 DEMO_PASSWORD = "factdesk-demo"

@@ -2,7 +2,7 @@ from types import SimpleNamespace
 
 from django.core.management.base import BaseCommand
 
-from talks.services.fixture_export import export_fixtures
+from talks.exchange import export_fixtures
 
 
 class Command(BaseCommand):
@@ -16,7 +16,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--published-only",
             action="store_true",
-            help="Only published claims and what they rest on: sources, people, meetings.",
+            help="Only what the public pages show (talks/visibility.py): published claims and "
+            "the sources, people and meetings they reach.",
         )
 
     def handle(self, *args, output, published_only, **options):

@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from talks.exchange import ImportFailed, import_fixtures
 from talks.management.authors import author_named
-from talks.services.fixture_import import ImportFailed, import_fixtures
 
 
 class Command(BaseCommand):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .fixture_import import FixtureFile
+from .read import FixtureFile
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 KEEP_SECONDS = 24 * 3600  # unconfirmed uploads older than this are removed

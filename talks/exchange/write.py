@@ -1,13 +1,89 @@
-"""Many rows of a tracked model written at once, with the history rows simple-history would write.
+"""Writing, the last phase of an import: the judged rows in bulk, each with its history row.
 
-simple-history records a change from ``post_save``; bulk writes send no signals, so the
-callers write each history row themselves, in the same transaction, through
+The import run is written first, then each model's new rows and changed rows, in
+``FIXTURE_MODELS`` order, in chunks. simple-history records a change from ``post_save``; bulk
+writes send no signals, so each history row is written here, in the same transaction, by
 ``insert_history``, which has the database copy the rows just written. PostgreSQL takes rows
 by COPY, the fastest way in; SQLite by executemany. Primary keys are allocated before the
 write, so rows can point at rows not yet written.
 """
 
 from django.db import connection, models
+from django.db.models import Q
+from django.utils import timezone
+
+from ..models import ImportRun, Person, PersonAlias, PersonNameKey
+from .fixture_models import fixture_fields
+from .read import Entry
+
+WRITE_CHUNK = 10000  # rows per COPY, between progress reports
+
+
+def write(reader, models_to_write, *, now, user, reason, channel, progress):
+    """Write what was judged: the run, then each model's rows and their history rows.
+    Returns the ``ImportRun``."""
+    result = reader.result
+    totals = result.totals()
+    run = ImportRun(
+        started_at=now,
+        user=user,
+        channel=channel,
+        reason=reason,
+        files=result.files,
+        counts={label: dict(counts) for label, counts in sorted(result.counts.items())},
+        **totals,
+    )
+    run._change_reason, run._history_user = "Import started", user
+    run.save()  # first, so that SQLite's write lock is held before ids are allocated
+    names = ", ".join(f"{file['name']} (sha256 {file['sha256'][:12]})" for file in result.files)
+    change_reason = f"Imported from {names} in import run #{run.pk}"
+    if reason:
+        change_reason += f": {reason}"
+    history = {"date": timezone.now(), "reason": change_reason, "user": user}
+
+    to_write, written = totals["created"] + totals["updated"], 0
+    for model in models_to_write:
+        entries = reader.defined[model._meta.label_lower].values()
+        created = [entry for entry in entries if entry.outcome == "created"]
+        updated = [entry for entry in entries if entry.outcome == "updated"]
+        new_ids = allocate_ids(model, len(created))
+        for entry, pk in zip(created, new_ids, strict=True):
+            entry.pk = pk
+        fields = [model._meta.pk, *fixture_fields(model)]
+        for start in range(0, len(created), WRITE_CHUNK):
+            rows = [table_row(entry) for entry in created[start : start + WRITE_CHUNK]]
+            insert_rows(model, fields, rows)
+            written_here = Q(pk__range=(new_ids[start], new_ids[start + len(rows) - 1]))
+            insert_history(model, written_here, history_type="+", **history)
+            written += len(rows)
+            progress("written", written, to_write)
+        for start in range(0, len(updated), WRITE_CHUNK):
+            rows = [table_row(entry) for entry in updated[start : start + WRITE_CHUNK]]
+            update_rows(model, fields[1:], [row[1:] + row[:1] for row in rows])
+            written_here = Q(pk__any_of={row[0] for row in rows})
+            insert_history(model, written_here, history_type="~", **history)
+            written += len(rows)
+            progress("written", written, to_write)
+        for entry in created + updated:
+            entry.row = None
+    # COPY bypasses save(), which writes the keys the readers' search finds people by.
+    PersonNameKey.objects.rebuild(*(_written(reader, model) for model in (Person, PersonAlias)))
+
+    run.finished_at = max(timezone.now(), run.started_at)
+    run._change_reason = "Import finished"
+    run.save()
+    return run
+
+
+def _written(reader, model):
+    entries = reader.defined[model._meta.label_lower].values()
+    return [entry.pk for entry in entries if entry.outcome in ("created", "updated")]
+
+
+def table_row(entry):
+    """The entry's row as the table takes it: primary key first, a reference to an object
+    created by this import as that object's new id."""
+    return (entry.pk, *(value.pk if type(value) is Entry else value for value in entry.row))
 
 
 def _quote(name):

@@ -3,7 +3,8 @@
 The format is what ``dumpdata --natural-foreign --natural-primary --indent 2`` writes (no
 database ids, references by natural key), with the objects in ``FIXTURE_MODELS`` order and,
 within a model, sorted by natural key. Exporting, importing into an empty database and
-exporting again gives the same bytes.
+exporting again gives the same bytes. ``published_only`` writes only what the public may
+see (``talks.visibility.published_record``).
 """
 
 import json
@@ -11,10 +12,10 @@ from collections import Counter
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-from sources.natural_keys import canonical
+from sources.natural_keys import natural_key_of
 
 from ..visibility import published_record
-from .fixture_import import FIXTURE_MODELS
+from .fixture_models import FIXTURE_MODELS
 
 
 def export_fixtures(stream, *, published_only=False):
@@ -27,7 +28,7 @@ def export_fixtures(stream, *, published_only=False):
     for model in FIXTURE_MODELS:
         label = model._meta.label_lower
         fields = [field for field in model._meta.local_fields if field.serialize]
-        key_fields = model.natural_key_fields
+        natural_key = natural_key_of(model)
         rows = model._base_manager.order_by().values_list("pk", *(f.attname for f in fields))
         if scope is not None:
             public = scope.get(model, set())
@@ -39,10 +40,7 @@ def export_fixtures(stream, *, published_only=False):
                 if field.is_relation and value is not None:
                     value = list(_key_of(field.related_model, value, keys))
                 data[field.name] = value
-            key = ()
-            for name in key_fields:
-                value = data[name]
-                key += tuple(value) if isinstance(value, list) else (canonical(value),)
+            key = natural_key.compose([data[field.name] for field, _ in natural_key.parts])
             keys[model][pk] = key
             objects.append((_sortable(key), {"model": label, "fields": data}))
         objects.sort(key=lambda pair: pair[0])

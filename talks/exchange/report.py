@@ -1,0 +1,97 @@
+"""What an import reports: how many objects of each model it created, changed and left
+alone, and every problem it found, each with its place (file, object, model, key, field)."""
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+MAX_PROBLEMS = 200
+OUTCOMES = ("created", "updated", "unchanged")
+
+
+@dataclass
+class Problem:
+    """One thing wrong with the input, with where it stands."""
+
+    file: str
+    message: str
+    index: int | None = None
+    model: str = ""
+    key: tuple = ()
+    field: str = ""
+
+    def __str__(self):
+        place = [self.file]
+        if self.index is not None:
+            place.append(f"object #{self.index}")
+        if self.model:
+            place.append(self.model)
+        if self.key:
+            place.append(json.dumps(list(self.key), ensure_ascii=False, default=str))
+        if self.field:
+            place.append(f"field '{self.field}'")
+        return f"{', '.join(place)}: {self.message}"
+
+
+@dataclass
+class ImportResult:
+    files: list = field(default_factory=list)  # {"name", "sha256", "objects"} per file read
+    file_names: list = field(default_factory=list)  # every file given, as named, in order
+    counts: dict = field(default_factory=lambda: defaultdict(Counter))
+    problems: list = field(default_factory=list)
+    more_problems: int = 0  # found beyond MAX_PROBLEMS, counted but not kept
+    dry_run: bool = False
+    run: object = None  # the ImportRun written
+    seconds: float = 0.0
+
+    @property
+    def ok(self):
+        return not self.problems
+
+    @property
+    def objects(self):
+        return sum(file["objects"] for file in self.files)
+
+    def add_problem(self, problem):
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+        else:
+            self.more_problems += 1
+
+    def problem_with(self, entry, message, *, field=""):
+        """Note a problem with an object of the input; the object is not written."""
+        self.add_problem(
+            Problem(
+                self.file_names[entry.file],
+                message,
+                entry.index,
+                entry.model._meta.label_lower,
+                entry.key or (),
+                field,
+            )
+        )
+        entry.failed = True
+
+    def sort_problems(self):
+        """File by file, and in each in the order of its objects."""
+        order = {name: number for number, name in enumerate(self.file_names)}
+        self.problems.sort(key=lambda p: (order.get(p.file, 0), p.index or 0))
+
+    def summary_lines(self):
+        for label, counter in sorted(self.counts.items()):
+            yield (
+                f"{label}: {counter['created']} created, {counter['updated']} updated, "
+                f"{counter['unchanged']} unchanged"
+            )
+
+    def totals(self):
+        return Counter(
+            {outcome: sum(c[outcome] for c in self.counts.values()) for outcome in OUTCOMES}
+        )
+
+
+class ImportFailed(Exception):
+    def __init__(self, result):
+        self.result = result
+        total = len(result.problems) + result.more_problems
+        super().__init__(f"{total} problem(s) in the input")

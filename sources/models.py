@@ -231,8 +231,8 @@ class CitationRelation(models.TextChoices):
 class CitationBase(TimestampedModel):
     """Where a record stands in a source: the exact quote and its place there.
 
-    Claims, roles and meetings each cite sources through a concrete subclass in ``talks``,
-    whose Meta extends ``CitationBase.Meta.constraints``.
+    The records of other apps cite sources through a concrete subclass each, whose Meta
+    extends ``CitationBase.Meta.constraints``.
     """
 
     Relation = CitationRelation

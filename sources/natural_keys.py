@@ -1,8 +1,8 @@
 """Natural keys, each declared once, as a model's ``natural_key_fields``.
 
 A field of a key is a plain field (a slug, a title, a date) or a foreign key, which stands for
-the natural key of the row it points to: a role citation's key is its role's key (person,
-title, start date), then its source's. A part the row leaves empty is a null; a reference to
+the natural key of the row it points to: a link row's key is the key of the record it belongs
+to, then the key of the one it points at. A part the row leaves empty is a null; a reference to
 no row is one null per part of the key it would hold. Dates and UUIDs are text, as JSON has them.
 
 ``natural_key()``, the managers' ``get_by_natural_key()``, ``natural_key.dependencies`` (what

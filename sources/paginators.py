@@ -1,7 +1,7 @@
 """Pagination that never counts a whole large table.
 
-The admin counts every changelist. At a million claims an exact ``COUNT(*)`` costs more than
-the page itself, so lists count up to a bound ("more than 10,000"), and an unfiltered list
+The admin counts every changelist. On a table of a million rows an exact ``COUNT(*)`` costs
+more than the page itself, so lists count up to a bound ("more than 10,000"), and an unfiltered list
 of a large PostgreSQL table takes the planner's estimate of its size ("about 1,000,000").
 """
 
@@ -38,7 +38,7 @@ def count_up_to(queryset, limit):
     """How many rows the query gives, counting no further than ``limit``.
 
     Unordered and by id only, so that PostgreSQL may count from an index and stop at the
-    limit, and computes no row's annotations (a search vector, a count of citations)."""
+    limit, and computes no row's annotations (a search vector, a count of related rows)."""
     return queryset.order_by().values("pk")[:limit].count()
 
 

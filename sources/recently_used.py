@@ -1,11 +1,12 @@
 """The values a menu offers on a table of millions of rows: those used most lately.
 
-A menu of every meeting or outlet there is would hold tens of thousands at a million claims,
+A menu of every related row or value there is would hold tens of thousands on a table of a
+million rows,
 fetched and drawn on every page. A menu offers instead the values used most by the rows at
 the top of a list (what the desk is working on now) and the ones chosen; a search finds the
 rest. The count reads at most ``TOP_ROWS`` rows, however large the table, once in
 ``RECOUNTED_EVERY`` seconds: the top of a list changes by a few rows an hour. The admin's list
-filters and the readers' filters on the claims list both ask ``most_used``.
+filters and the readers' filters both ask ``most_used``.
 """
 
 from collections import Counter

@@ -24,7 +24,7 @@ def tracked_history(**options):
 
 def written_fields(model):
     """The fields a row of ``model`` is written with: the database computes generated ones
-    (a claim's search document) from the others."""
+    (a stored search vector) from the others."""
     return [field for field in model._meta.concrete_fields if not field.generated]
 
 

@@ -75,7 +75,7 @@ def _restore_cascade(model, pk, deleted_at, user, reason):
                 with transaction.atomic():
                     row = _restore_row(candidate, user, reason)
             except IntegrityError:
-                continue  # e.g. a contradiction whose other claim is deleted too
+                continue  # e.g. a link row whose other end is deleted too
             restored.append(row)
             restored.extend(_restore_cascade(related_model, row.pk, deleted_at, user, reason))
     return restored

@@ -1,7 +1,7 @@
 """List filters that stay quick and short on tables of millions of rows.
 
-Django's related and all-values filters offer every meeting or outlet there is: at a million
-claims that is tens of thousands of options, fetched and drawn on every page of the list.
+Django's related and all-values filters offer every related row or value there is: on a table
+of a million rows that is tens of thousands of options, fetched and drawn on every page of the list.
 These filters offer the values used most by the rows at the top of the list and the ones
 chosen (``sources.recently_used``); the search box finds the rest. The dates drill down by
 year and month from two index entries.
@@ -58,8 +58,8 @@ class RecentlyUsedValuesFilter(admin.AllValuesFieldListFilter):
 class YearsFilter(admin.DateFieldListFilter):
     """A date drill-down by year, then month, that reads two index entries.
 
-    ``date_hierarchy`` lists the years by a ``DISTINCT`` over every row (a second and more at a
-    million claims); the years here come from the column's first and last dates, which an
+    ``date_hierarchy`` lists the years by a ``DISTINCT`` over every row (a second and more on a
+    million rows); the years here come from the column's first and last dates, which an
     index on the column gives at once.
     """
 

@@ -1,9 +1,10 @@
 """Admin search that indexes answer, on tables of millions of rows.
 
 Django's admin search ORs ``icontains`` over the search fields, joining the related tables
-that fields like ``claimant__name`` live in. PostgreSQL answers ``UPPER(col) LIKE '%term%'``
-from a trigram index on ``UPPER(col)`` (``sources.search_indexes`` adds them), but cannot combine an
-index on one table with an index on another across a join in an OR: it reads the whole list.
+that fields like ``author__name`` live in. PostgreSQL answers ``UPPER(col) LIKE '%term%'``
+from a trigram index on ``UPPER(col)`` (``sources.search_indexes`` adds them), but cannot
+combine an index on one table with an index on another across a join in an OR: it reads the
+whole list.
 So a related field is looked up in its own table first, and the matching ids join the OR as a
 list, which the index on the foreign key (or primary key) serves.
 
@@ -12,7 +13,7 @@ at least one related row in a hundred matches, and walking down the list's order
 each row's related field, finds a page of results early. The test is written as a scalar
 subquery on purpose: PostgreSQL would turn an ``EXISTS`` into a hash of every match first.
 A list whose table holds at most ``SMALL_TABLE`` rows is tested row by row from the start:
-looking up a common word among a million claims costs more than testing a thousand rows.
+looking up a common word among a million related rows costs more than testing a thousand.
 """
 
 from functools import reduce
@@ -31,8 +32,8 @@ SMALL_TABLE = 1_000
 def contains(model, field_path, term, looked_up, *, row_by_row=False):
     """A condition on ``model``'s own columns: ``field_path`` contains ``term``, any case.
 
-    ``looked_up`` keeps the ids found per related field, for fields that share one (a
-    contradiction's two claims' texts); ``row_by_row`` tests each row's related field
+    ``looked_up`` keeps the ids found per related field, for fields that share one (two foreign keys
+    to one table, searched by the same field); ``row_by_row`` tests each row's related field
     without looking the term up in the related table first."""
     name, _, rest = field_path.partition("__")
     if not rest:

@@ -1,7 +1,7 @@
 """The admins of sources and of what they rest on, and the inline that cites a source.
 
-Sources know nothing of the records that cite them: ``talks.admin.sources`` adds to the
-source list how many claims cite each source, on top of the admin here.
+Sources know nothing of the records that cite them: an app that cites sources and wants the
+list to count its citations registers a subclass of ``SourceAdmin`` in its place.
 """
 
 from django.contrib import admin

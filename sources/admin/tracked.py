@@ -1,4 +1,4 @@
-"""Admin building blocks that record who changed what, and why, on every admin path.
+"""The admin base of every desk record: who changed what, and why, on every admin path.
 
 Simple-history takes the user from the request (``HistoryRequestMiddleware``); these classes
 supply the reason: the editor's own words from the form's "Reason for this change" field, or a
@@ -158,7 +158,7 @@ def delete_with_reason(obj, reason):
     """Delete ``obj`` as ``obj.delete()`` does, giving the reason to every row that goes.
 
     ``obj.delete()`` only carries ``obj``'s own ``_change_reason``; the rows that cascade
-    with it (a claim's citations, subjects, contradictions) would be recorded with none.
+    with it (its link rows) would be recorded with none.
     """
     collector = Collector(using=router.db_for_write(type(obj), instance=obj), origin=obj)
     collector.collect([obj])
@@ -175,7 +175,8 @@ def delete_with_reason(obj, reason):
 class NewestFirstAdmin(TrackedAdmin):
     """Lists newest first, read backwards from the primary key's index.
 
-    For rows ordered by the rows they link (a citation by its claim, then its source): that
+    For rows ordered by the rows they link (a link row by the record it belongs to, then by
+    the one it points at): that
     order is in other tables, so each page of a large list would join and sort all of it.
     """
 

@@ -155,6 +155,13 @@ class ImportRunAdmin(TrackedAdmin):
             context.update(form=UploadForm(), failure=failure.result, fixture=fixture)
             return TemplateResponse(request, "admin/talks/importrun/import.html", context)
         discard_upload(sha256)
+        if result.run is None:
+            messages.info(
+                request,
+                f"Nothing imported from {fixture.name}: the desk already holds every object "
+                "as the file has it.",
+            )
+            return redirect("admin:talks_importrun_changelist")
         totals = result.totals()
         messages.success(
             request,

@@ -12,7 +12,8 @@ four phases, in one transaction:
    naming the import run that wrote them.
 
 Every problem is listed with its place. Unchanged objects are not written and get no
-history, so importing a file twice changes nothing.
+history; an input that changes nothing writes nothing at all (no run, no new edition of the
+public pages), so importing a file twice changes nothing.
 """
 
 import gc
@@ -68,7 +69,7 @@ def import_fixtures(
         if not result.ok:
             result.sort_problems()
             raise ImportFailed(result)
-        if not dry_run:
+        if not dry_run and result.changes:
             try:
                 result.run = write(
                     reader,

@@ -52,6 +52,13 @@ class ImportResult:
     def objects(self):
         return sum(file["objects"] for file in self.files)
 
+    @property
+    def changes(self):
+        """Whether the input creates or changes anything: an import of what the database
+        holds writes nothing, not even its run."""
+        totals = self.totals()
+        return bool(totals["created"] or totals["updated"])
+
     def add_problem(self, problem):
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(problem)

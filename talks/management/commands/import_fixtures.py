@@ -48,7 +48,12 @@ class Command(BaseCommand):
             f"{totals['created']} created, {totals['updated']} updated, "
             f"{totals['unchanged']} unchanged"
         )
-        verb = "Checked (dry run, nothing written)" if dry_run else "Imported"
+        if dry_run:
+            verb = "Checked (dry run, nothing written)"
+        elif result.run is None:
+            verb = "Nothing to write, the desk already holds every object as given"
+        else:
+            verb = "Imported"
         self.stdout.write(self.style.SUCCESS(f"{verb}: {', '.join(files)}"))
 
 

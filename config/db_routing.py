@@ -4,7 +4,9 @@
 from a reader without a session) for the time of the request; ``ReplicaRouter`` then sends
 its reads to the database alias named by ``PUBLIC_READS_DATABASE``. Logged-in editors always
 read the primary, so they see their own writes at once (read-your-writes), whatever the
-replica lag.
+replica lag. The task queue's tables are read on the primary whatever the request: a worker
+claims a task and a page shows its progress from the rows being written, never from a copy
+that lags behind.
 """
 
 from contextvars import ContextVar
@@ -13,10 +15,15 @@ from django.conf import settings
 
 _public_read = ContextVar("public_read", default=False)
 
+# Apps whose rows are only ever read where they are written.
+PRIMARY_ONLY_APPS = {"django_tasks_database"}  # django-tasks-db's app label
+
 
 class ReplicaRouter:
     def db_for_read(self, model, **hints):
-        return settings.PUBLIC_READS_DATABASE if _public_read.get() else "default"
+        if model._meta.app_label in PRIMARY_ONLY_APPS or not _public_read.get():
+            return "default"
+        return settings.PUBLIC_READS_DATABASE
 
     def db_for_write(self, model, **hints):
         return "default"

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",  # the claims' stored search vector (harmless on SQLite)
     "simple_history",
     "axes",
+    "django_tasks_db",  # the tasks' queue and results in the database (TASKS below)
 ]
 
 # The security headers come from the middleware above the page cache, so a page answered from
@@ -148,6 +149,29 @@ else:
             "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "5000"))},
         }
     }
+
+# Work that outlasts a request (django.tasks): the suggestion run, admin imports, rendering
+# pages again. The queue lives in the desk's own database by default (django-tasks-db, on
+# SQLite or PostgreSQL: no other service); TASKS_BACKEND=rq puts it in Redis (REDIS_URL) for
+# RQ workers on several machines. `manage.py worker` runs a worker for either backend, and
+# its tables are on the primary whatever the router does (config/db_routing.py).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "db")
+if TASKS_BACKEND == "db":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "rq":
+    if not os.environ.get("REDIS_URL"):
+        raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL, the Redis its queue is in.")
+    INSTALLED_APPS.append("django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {
+        "default": {
+            "URL": os.environ["REDIS_URL"],
+            # The longest a task may run before RQ stops it: a full run at a million claims.
+            "DEFAULT_TIMEOUT": int(os.environ.get("TASKS_TIMEOUT", "3600")),
+        }
+    }
+else:
+    raise ImproperlyConfigured(f"TASKS_BACKEND is 'db' or 'rq', not {TASKS_BACKEND!r}.")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,3 +1,7 @@
+import subprocess
+import sys
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -17,7 +21,8 @@ IMPORTER = "chief"
 class Command(BaseCommand):
     help = (
         "Try the desk: migrate, import the seed data set, create a demo login for each "
-        "editorial role, print the admin URL and the logins, and serve on 127.0.0.1:8000."
+        "editorial role, print the admin URL and the logins, and serve on 127.0.0.1:8000 "
+        "with a task worker beside the server."
     )
 
     def add_arguments(self, parser):
@@ -42,7 +47,8 @@ class Command(BaseCommand):
         lines.append(f"Public claim pages: http://{addrport}/claims/\n")
         self.stdout.write(self.style.SUCCESS("\n".join(lines)))
         if not no_serve:
-            call_command("runserver", addrport, use_reloader=False)
+            with worker_beside_the_server():
+                call_command("runserver", addrport, use_reloader=False)
 
     def ensure_login(self, username, role):
         """The demo login for ``role``, in its group alone, with the demo password."""
@@ -54,3 +60,19 @@ class Command(BaseCommand):
         user.save()
         user.groups.set([Group.objects.get(name=role)])
         return user
+
+
+@contextmanager
+def worker_beside_the_server():
+    """A task worker for as long as the server runs, so every button that queues work (the
+    suggestion run, an import) gets its result in the demo; it stops when the server does."""
+    worker = subprocess.Popen([sys.executable, str(settings.BASE_DIR / "manage.py"), "worker"])
+    try:
+        yield
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_tasks_db",  # the tasks' queue and results in the database (TASKS below)
+    "ninja",  # the read API's docs page, served from its own static files (no CDN)
 ]
 
 # The security headers come from the middleware above the page cache, so a page answered from
@@ -231,6 +232,11 @@ SIMPLE_HISTORY_REVERT_DISABLED = False
 # above; pages are cached per edition (see talks/public/cache.py).
 FACTDESK_PUBLISHER_NAME = os.environ.get("FACTDESK_PUBLISHER_NAME", "Fact desk")
 FACTDESK_PUBLISHER_URL = os.environ.get("FACTDESK_PUBLISHER_URL", "")
+
+# The read API (talks/api/): requests a client address may make, counted in the cache above;
+# the address is X-Forwarded-For's behind the proxy, as for the admin's login throttle.
+FACTDESK_API_RATE_LIMIT = os.environ.get("FACTDESK_API_RATE_LIMIT", "600/min")
+NINJA_NUM_PROXIES = AXES_IPWARE_PROXY_COUNT
 
 # Content Security Policy: no inline script or style anywhere, the admin included; the
 # public pages need no script at all (their JSON-LD is data, not script). The one inline

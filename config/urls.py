@@ -4,6 +4,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The read API (talks/api/), with its OpenAPI schema and docs page; not translated.
+    path("api/v1/", include("talks.api.urls")),
     # The readers' site in each language: English at /claims/..., Ukrainian at /uk/claims/...
     *i18n_patterns(path("", include("talks.public.urls")), prefix_default_language=False),
 ]

@@ -17,6 +17,7 @@ statements, suggestions, the sources of roles and meetings, and everything about
 """
 
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 
 from sources.models import Source, SourceBasis
 from sources.provenance import ProvenanceMap
@@ -72,6 +73,25 @@ def people():
 def participations(person):
     """The person's part in public meetings."""
     return person.participations.filter(meeting__in=meetings())
+
+
+def sources():
+    """Sources a published claim cites, and every source those rest on, back to the origin:
+    one query, the walk up the bases a recursive CTE seeded by the published claims'
+    citations (PostgreSQL and SQLite both run it)."""
+    cited, params = (
+        Citation.objects.filter(claim__in=claims().order_by())
+        .order_by()
+        .values("source_id")
+        .query.sql_with_params()
+    )
+    table = SourceBasis._meta.db_table
+    walk = (
+        f"WITH RECURSIVE reached(id) AS ({cited}"
+        f" UNION SELECT b.basis_id FROM {table} b JOIN reached ON b.source_id = reached.id"
+        f") SELECT id FROM reached"
+    )
+    return Source.objects.filter(pk__in=RawSQL(walk, params))
 
 
 def source_is_public(source):

@@ -70,6 +70,25 @@ def public_urls(claim):
     ]
 
 
+def api_urls(claim):
+    """The read API's addresses that show ``claim`` and what it reaches (tests/test_api.py)."""
+    person, meeting = claim.claimant, claim.meeting
+    source = claim.citations.first().source
+    return [
+        "/api/v1/claims",
+        "/api/v1/claims?q=secret",
+        f"/api/v1/claims?person={person.slug}",
+        f"/api/v1/claims?meeting={meeting.slug}",
+        f"/api/v1/claims/{claim.slug}",
+        "/api/v1/people",
+        f"/api/v1/people/{person.slug}",
+        "/api/v1/meetings",
+        f"/api/v1/meetings/{meeting.slug}",
+        "/api/v1/sources",
+        f"/api/v1/sources/{source.slug}",
+    ]
+
+
 # --- Read-only ---------------------------------------------------------------------------------
 
 
@@ -115,7 +134,13 @@ def test_an_unpublished_claim_is_not_found_and_shows_nowhere(client, claim_with_
     )
 
     assert client.get(hidden.get_absolute_url()).status_code == 404
-    for url in [*public_urls(published), "/claims/?q=secret", "/sitemap-people.xml"]:
+    assert client.get(f"/api/v1/claims/{hidden.slug}").status_code == 404
+    for url in [
+        *public_urls(published),
+        "/claims/?q=secret",
+        "/sitemap-people.xml",
+        *api_urls(published),
+    ]:
         body = client.get(url, follow=True).content.decode()
         assert hidden.slug not in body, url
         assert "Secret" not in body, url
@@ -137,6 +162,11 @@ def test_people_meetings_and_sources_that_only_unpublished_claims_reach_are_not_
         response = client.get(url)
         assert response.status_code == 404, url
         assert "There is no published page at this address." in text_of(response)
+    for url in [
+        f"/api/v1/{kind}/{record.slug}"
+        for kind, record in [("people", person), ("meetings", meeting), ("sources", source)]
+    ]:
+        assert client.get(url).status_code == 404, url
 
     draft.status, draft.verdict = "published", "accurate"
     draft.save()

@@ -100,6 +100,22 @@ class ClaimQuerySet(models.QuerySet):
             claims = claims.filter(published_at__lt=_start_of(last_day + datetime.timedelta(1)))
         return claims
 
+    def filtered(
+        self, *, search=None, verdict="", person=None, meeting=None, first_day=None, last_day=None
+    ):
+        """The claims a reader's filters leave, newest first: ``search`` a ``ClaimSearch``,
+        ``verdict`` a verdict's value, ``person`` and ``meeting`` records, the days inclusive.
+        The readers' list and the read API filter the same way."""
+        claims = self if search is None else search.filter(self)
+        claims = claims.published_between(first_day, last_day)
+        if verdict:
+            claims = claims.filter(verdict=verdict)
+        if person:
+            claims = claims.involving(person)
+        if meeting:
+            claims = claims.filter(meeting=meeting)
+        return claims.select_related("claimant", "meeting").newest_first()
+
     def search(self, words):
         """The claims that match every word or "quoted phrase" of ``words``, in their text or
         by a person's name in any spelling (``talks.models.claim_search``)."""

@@ -12,9 +12,7 @@ from sources.search_terms import search_terms
 
 from .. import visibility
 from ..models import Claim, ClaimSubject, Meeting, Person
-from ..models.claim_search import ClaimSearch
-
-WORDS_SEARCHED = 10
+from ..models.claim_search import WORDS_SEARCHED, ClaimSearch
 
 
 class ClaimFilterForm(forms.Form):
@@ -73,16 +71,14 @@ class ClaimFilterForm(forms.Form):
         if not self.is_valid():
             return claims.none()
         data = self.cleaned_data
-        claims = self.search.filter(claims).published_between(
-            data["published_from"], data["published_to"]
+        return claims.filtered(
+            search=self.search,
+            verdict=data["verdict"],
+            person=data["person"],
+            meeting=data["meeting"],
+            first_day=data["published_from"],
+            last_day=data["published_to"],
         )
-        if data["verdict"]:
-            claims = claims.filter(verdict=data["verdict"])
-        if data["person"]:
-            claims = claims.involving(data["person"])
-        if data["meeting"]:
-            claims = claims.filter(meeting=data["meeting"])
-        return claims.select_related("claimant", "meeting").newest_first()
 
     def offered_people(self):
         """(slug, name) of the people the newest published claims involve most, and the one

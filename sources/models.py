@@ -189,6 +189,7 @@ class SourceBasis(TimestampedModel):
     """One step of provenance: ``source`` relays or rests on ``basis``."""
 
     natural_key_fields = ("source", "basis")
+    record_field = "source"
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="bases")
     basis = models.ForeignKey(

@@ -5,6 +5,7 @@ a round trip through JSON, natural keys (``sources.natural_keys``), slugs, choic
 the database itself checks, and the lookups and counts that large tables need.
 """
 
+import contextlib
 import datetime
 
 from django.db import models
@@ -117,6 +118,9 @@ class TimestampedModel(models.Model):
 
     natural_key_fields = ()
     natural_key = NaturalKeyMethod()
+    # A link row names the foreign key to the record it belongs to (a citation, its claim):
+    # it is added, changed, removed and restored under that record's rules.
+    record_field = None
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -137,8 +141,33 @@ class TimestampedModel(models.Model):
         return ""
 
     def editorial_refusal(self, user, changes):
-        """Why ``user`` may not make these changes (field name to new value), or ""."""
+        """Why ``user`` may not make these changes (field name to new value), or "".
+
+        A link row may be changed by whoever may change its record, before the change and
+        after it (a row moved to another record changes both).
+        """
+        if self.record_field is None:
+            return ""
+        for record in self.records_concerned(changes):
+            refusal = record.editorial_refusal(user, {})
+            if refusal:
+                return refusal
         return ""
+
+    def records_concerned(self, changes=None):
+        """The record a link row belongs to, and the one ``changes`` would move it to."""
+        field = self._meta.get_field(self.record_field)
+        records = []
+        # A past version's record may be deleted since.
+        with contextlib.suppress(field.related_model.DoesNotExist):
+            if getattr(self, field.attname) is not None:
+                records.append(getattr(self, field.name))
+        new = (changes or {}).get(self.record_field)
+        if new is not None and not isinstance(new, models.Model):
+            new = field.related_model._base_manager.filter(pk=new).first()
+        if new is not None and new.pk != getattr(self, field.attname):
+            records.append(new)
+        return records
 
     def _times_to_the_millisecond(self):
         for model_field in written_fields(self):

@@ -10,11 +10,28 @@ a migration of its own for desks that ran 0006 already):
 - a *chief editor* also publishes and retracts claims, resolves contradictions, and deletes
   and restores records.
 
-Every path that writes asks the questions here: the admin's forms and permissions, the
-contradiction decisions, the import. Each question takes the user and the change, judged from
-the record as it stands to what it would become, and answers with the refusal to show, or ""
-when the change may go ahead. A user of None is a management command run without ``--user``:
-the operator's own, refused nothing.
+Every path that writes asks the questions here: the admin's forms, actions, inlines and
+permissions, the link models' own pages, the history revert (a change from the record as it
+stands to the version's values), restore, the contradiction decisions, the suggestion run, the
+import. Each question takes the user and the change, judged from the record as it stands to
+what it would become, and answers with the refusal to show, or "" when the change may go
+ahead. A user of None is a management command run without ``--user``: the operator's own,
+refused nothing.
+
+Each model answers through its ``editorial_refusal(user, changes)`` (``sources.records``),
+which asks the question here that fits it:
+
+- a claim: ``claim_change_refusal``; a contradiction: ``contradiction_change_refusal``;
+- a link row (a citation, a person a claim is about, a statement, an alias...) is added,
+  changed, removed and restored under the rule of the record it belongs to (its model's
+  ``record_field``): a published claim's citations are as closed to contributors as its text;
+- suggestions and import runs are written by the desk itself (the suggestion run, the
+  import) and decided through their own steps: nobody edits, reverts or restores them by
+  hand (``NOT_BY_HAND``);
+- everything else, sources, people, meetings and their links, by the role's permissions.
+
+Restoring a deleted row takes the right to delete the record it belongs to; a deleted record
+comes back only through Restore, never by a revert.
 
 This module reads no model (the models ask it), so the records it judges come in as
 arguments.
@@ -87,12 +104,19 @@ def _decided_by_chief_editors(claim):
     return {claim.Status.PUBLISHED, claim.Status.RETRACTED}
 
 
+# Changes to these fields of a published claim are corrections that readers see, with the
+# reason the editor gave; so are changes to the quotes of its citations.
+PUBLIC_FIELDS = {"text", "verdict", "verdict_rationale", "status"}
+PUBLIC_CITATION_FIELDS = {"quote"}
+
+
 def claim_change_refusal(user, current, changes):
     """Why ``user`` may not change the claim ``current`` (unsaved when new) by ``changes``
     (field name to new value), or "".
 
     Contributors draft and submit for review; editors also set verdicts and edit published
-    claims; chief editors publish and retract.
+    claims; chief editors publish and retract, and undo either (an un-publication or an
+    un-retraction is a status move like the others).
     """
     decided = _decided_by_chief_editors(current)
     new_status = changes.get("status", current.status)
@@ -101,9 +125,40 @@ def claim_change_refusal(user, current, changes):
         return "Only a chief editor can publish or retract a claim."
     if {"verdict", "verdict_rationale"} & set(changes) and not user.has_perm(REVIEW_CLAIM):
         return "Only an editor can set a claim's verdict."
-    if current.pk and current.status in decided and not user.has_perm(REVIEW_CLAIM):
-        return "A published or retracted claim is edited by editors only."
+    if current.pk:
+        return published_claim_refusal(user, current)
     return ""
+
+
+def published_claim_refusal(user, claim):
+    """Why ``user`` may not edit ``claim`` at all, nor its citations, people and statements:
+    a published or retracted claim is edited by editors only."""
+    if claim.status in _decided_by_chief_editors(claim) and not user.has_perm(REVIEW_CLAIM):
+        return (
+            "A published or retracted claim, with its citations, people and statements, "
+            "is edited by editors only."
+        )
+    return ""
+
+
+def correction_explanation(claim, changed_fields):
+    """Why a change to these fields of ``claim`` must give a reason, or "": readers see it in
+    the claim's corrections log, with the reason."""
+    return _correction(claim, PUBLIC_FIELDS & set(changed_fields), "its text, verdict or status")
+
+
+def citation_correction_explanation(claim, changed_fields):
+    """Why a change to these fields of a citation of ``claim`` must give a reason, or ""."""
+    return _correction(claim, PUBLIC_CITATION_FIELDS & set(changed_fields), "a quote")
+
+
+def _correction(claim, public_changes, what):
+    if claim.status != claim.Status.PUBLISHED or not public_changes:
+        return ""
+    return (
+        f"“{claim.excerpt()}” is published: say why {what} changes. "
+        "The reason is shown to readers in its corrections log."
+    )
 
 
 def verdict_change_refusal(user):
@@ -111,7 +166,16 @@ def verdict_change_refusal(user):
     return _refused(user, REVIEW_CLAIM, "Your role does not allow you to change a claim's verdict.")
 
 
+# Rows the desk writes itself and decides through their own steps (a suggestion is flagged or
+# dismissed, an import run records an import): their admins offer no form, so nobody edits,
+# reverts or restores them by hand.
+NOT_BY_HAND = ["talks.contradictionsuggestion", "talks.importrun"]
+
 # --- Contradictions and suggestions ------------------------------------------------------------
+
+# What the decisions on a contradiction write: nobody changes these but by a decision, or by
+# undoing one, which takes the permission the decision took.
+DECISION_FIELDS = {"status", "prevailing_claim", "resolution_note", "resolved_by", "resolved_at"}
 
 # Each decision on a contradiction: the permission it takes, and the step as a refusal names it.
 DECISIONS = {
@@ -132,6 +196,46 @@ def decision_refusal(user, transition):
     """Why ``user`` may not confirm, dismiss or resolve (``transition``) a contradiction."""
     permission, step = DECISIONS[transition]
     return _refused(user, permission, f"Your role does not allow you to {step}.")
+
+
+def contradiction_change_refusal(user, current, changes):
+    """Why ``user`` may not change the contradiction ``current`` by ``changes``, or "".
+
+    Its kind and note are edited by whoever may change contradictions (editors); its decision
+    moves only by confirming, dismissing and resolving, or back by undoing one (a revert):
+    a resolution is a chief editor's to make and to undo, a confirmation or a dismissal an
+    editor's.
+    """
+    if current.pk is None or not DECISION_FIELDS & set(changes):
+        return ""
+    statuses = {current.status, changes.get("status", current.status)}
+    if current.Status.RESOLVED in statuses:
+        return _refused(
+            user,
+            RESOLVE_CONTRADICTION,
+            "Only a chief editor can resolve a contradiction or undo its resolution.",
+        )
+    return _refused(
+        user,
+        DECIDE_CONTRADICTION,
+        "Only an editor can confirm or dismiss a contradiction, or undo that decision.",
+    )
+
+
+def suggestion_change_refusal(user, changes):
+    """Why ``user`` may not change a suggestion by ``changes``: its decision (flagged or
+    dismissed, by whom, when) is an editor's, like dismissing it."""
+    if {"status", "decided_by", "decided_at"} & set(changes):
+        return suggestion_dismissal_refusal(user)
+    return ""
+
+
+def suggestion_run_refusal(user):
+    """Why ``user`` may not run the suggestion rules: what they find is an editor's to
+    decide."""
+    return _refused(
+        user, DECIDE_CONTRADICTION, "Your role does not allow you to run the suggestion rules."
+    )
 
 
 def suggestion_dismissal_refusal(user):

@@ -4,7 +4,9 @@ import itertools
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.test import Client
 
 from sources.models import Source
 from talks.models import Claim, Meeting, Person
@@ -52,3 +54,20 @@ def editor(django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def as_role(django_user_model):
+    """A logged-in admin client for one of the editorial roles (its user as ``.user``)."""
+
+    def login(role):
+        user = django_user_model.objects.create_user(
+            role.lower().replace(" ", "-"), password="pw", is_staff=True
+        )
+        user.groups.add(Group.objects.get(name=role))
+        client = Client()
+        client.force_login(user)
+        client.user = user
+        return client
+
+    return login

@@ -82,7 +82,7 @@ def test_changing_a_published_claim_needs_a_reason(editor_client):
     response = editor_client.post(change_url(claim), form)
 
     assert response.status_code == 200
-    assert "This claim is published: say why" in response.content.decode()
+    assert "“The meeting lasted five hours.” is published: say why" in response.content.decode()
     claim.refresh_from_db()
     assert claim.verdict == "accurate"
 

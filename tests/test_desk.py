@@ -3,9 +3,7 @@ one-page recording of a claim, labels an editor can read, and "View on site" onl
 readers can open."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -16,21 +14,6 @@ from talks.services.claims import NewSource, RecordRefused, record_claim
 from .conftest import make_claim, make_meeting, make_person, make_source
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def login(django_user_model):
-    def as_role(role):
-        user = django_user_model.objects.create_user(
-            role.lower().replace(" ", "-"), password="pw", is_staff=True
-        )
-        user.groups.add(Group.objects.get(name=role))
-        client = Client()
-        client.force_login(user)
-        client.user = user
-        return client
-
-    return as_role
 
 
 def section_titles(response):
@@ -45,20 +28,20 @@ def section_titles(response):
         ("Chief editor", "Ready to publish"),
     ],
 )
-def test_the_desk_home_starts_with_what_the_role_does_next(login, role, first):
-    response = login(role).get(reverse("admin:index"))
+def test_the_desk_home_starts_with_what_the_role_does_next(as_role, role, first):
+    response = as_role(role).get(reverse("admin:index"))
 
     assert response.status_code == 200
     assert section_titles(response)[0] == first
     assert response.context["desk_role"] == role
 
 
-def test_the_desk_home_lists_claims_in_review_and_open_contradictions(login):
+def test_the_desk_home_lists_claims_in_review_and_open_contradictions(as_role):
     in_review = make_claim(text="The ceasefire starts on Monday.", status="in_review")
     other = make_claim(text="No ceasefire was agreed.")
     Contradiction.objects.create(claim_a=in_review, claim_b=other, kind="event")
 
-    page = login("Editor").get(reverse("admin:index")).content.decode()
+    page = as_role("Editor").get(reverse("admin:index")).content.decode()
 
     assert "The ceasefire starts on Monday." in page
     assert "Event: “The ceasefire starts on Monday.” vs “No ceasefire was agreed.”" in page
@@ -149,8 +132,8 @@ def test_recording_uses_the_source_already_on_record_at_the_url(editor):
     assert Source.objects.count() == 1
 
 
-def test_a_refused_recording_leaves_nothing_behind(login):
-    contributor = login("Contributor").user
+def test_a_refused_recording_leaves_nothing_behind(as_role):
+    contributor = as_role("Contributor").user
 
     with pytest.raises(RecordRefused, match="Only a chief editor can publish"):
         record_claim(

@@ -2,7 +2,6 @@
 
 import pytest
 from django.contrib.auth.models import Group
-from django.test import Client
 from django.urls import reverse
 
 from talks.models import Claim, Contradiction
@@ -13,20 +12,6 @@ from .admin_forms import assert_saved, changeform_data
 from .conftest import make_claim
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def as_role(django_user_model):
-    def login(role):
-        user = django_user_model.objects.create_user(
-            role.lower().replace(" ", "-"), password="pw", is_staff=True
-        )
-        user.groups.add(Group.objects.get(name=role))
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return login
 
 
 def change_url(claim):

@@ -35,8 +35,13 @@ class DeletedRecordsMixin:
         ]
 
     def has_restore_permission(self, request):
-        """Restoring undoes a delete, so it takes the right to delete."""
-        return self.has_delete_permission(request)
+        """Restoring undoes a delete, so it takes the right to delete the record: for a link
+        row (its model names a ``record_field``), the record it belongs to."""
+        record_field = getattr(self.model, "record_field", None)
+        if record_field is None:
+            return self.has_delete_permission(request)
+        record_model = self.model._meta.get_field(record_field).related_model
+        return self.admin_site.get_model_admin(record_model).has_delete_permission(request)
 
     def deleted_view(self, request):
         """Deleted objects of this model, newest first, each with a Restore button."""

@@ -110,8 +110,6 @@ class ChangeReasonForm(DatabaseRulesForm):
     )
     seen_version = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    # Off on the history revert page, whose instance is an old version on purpose.
-    checks_concurrent_edits = True
     # The editor saving the form, set by TrackedAdmin.get_form.
     editor = None
 
@@ -121,21 +119,49 @@ class ChangeReasonForm(DatabaseRulesForm):
         self.is_desk_record = isinstance(self.instance, TimestampedModel)
         if self.instance.pk and self.is_desk_record:
             self.fields[SEEN_FIELD].initial = self.instance.updated_at.isoformat()
+        # On the revert page: the version's values of the fields the form does not offer.
+        self.reverted = {}
+        # What the save changes, field name to new value; set by clean().
+        self.changes = {}
+
+    def reverting_to(self, version):
+        """Make the form a revert of its instance (the record as it stands) to ``version``
+        (its historical row): the fields the form does not offer take the version's values
+        too, and are judged with the rest."""
+        self.reverted = {
+            field: getattr(version, field.attname)
+            for field in self.instance._meta.concrete_fields
+            if field.editable
+            and not field.primary_key
+            and field.name not in self.fields
+            and hasattr(version, field.attname)
+        }
 
     def clean(self):
         cleaned_data = super().clean()
         if not self.is_desk_record:
             return cleaned_data
-        if self.instance.pk and self.checks_concurrent_edits:
+        if self.instance.pk:
             self.refuse_lost_update(cleaned_data.get(SEEN_FIELD))
-        changes = {name: cleaned_data[name] for name in self.changed_data if name in cleaned_data}
-        refusal = self.editor and self.instance.editorial_refusal(self.editor, changes)
+        edited = [name for name in self.changed_data if name not in (REASON_FIELD, SEEN_FIELD)]
+        self.changes = {name: cleaned_data[name] for name in edited if name in cleaned_data}
+        self.changes.update(
+            (field.name, value)
+            for field, value in self.reverted.items()
+            if getattr(self.instance, field.attname) != value
+        )
+        refusal = self.editor and self.instance.editorial_refusal(self.editor, self.changes)
         if refusal:
             raise forms.ValidationError(refusal)
-        explanation = self.instance.pk and self.instance.reason_required_for(self.changed_data)
+        explanation = self.instance.pk and self.instance.reason_required_for(self.changes)
         if explanation and not cleaned_data.get(REASON_FIELD, "").strip():
             self.add_error(REASON_FIELD, explanation)
         return cleaned_data
+
+    def _post_clean(self):
+        for field, value in self.reverted.items():
+            setattr(self.instance, field.attname, value)
+        super()._post_clean()
 
     def refuse_lost_update(self, seen_version):
         """Refuse the save if the row changed since the form was opened.

@@ -11,10 +11,13 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from django.contrib import messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import models
-from django.http import Http404
+from django.db import models, router, transaction
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -22,6 +25,8 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
+
+from .forms import SEEN_FIELD
 
 VERSIONS_SHOWN = 200  # per kind of row on one timeline
 EMPTY = "—"
@@ -319,21 +324,128 @@ class HistoryPresentation:
         }
         return TemplateResponse(request, "admin/sources/history_compare.html", context)
 
+    def revert_disabled(self, request, obj=None):
+        """Whether the editor may not revert ``obj``: it must stand (a deleted record comes
+        back only through Restore) and be theirs to change, as on its change page."""
+        if obj is None or not self.model._default_manager.filter(pk=obj.pk).exists():
+            return True
+        return not self.has_change_permission(request, obj)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        """Simple-history's revert page, saying what the revert will change; it saves through
-        the admin's own path (``save_model``), which asks for the reason."""
-        history = self.model.history
-        version = history.filter(id=unquote(object_id), history_id=version_id).first()
+        """A past version of the record, and the revert to it.
+
+        A revert is a change from the record as it stands to the version's values, made on the
+        record's own form: the change permission, the rulebook (``editorial_refusal``), the
+        reason it requires and the lost-update check are those of the change page. Every
+        field the history shows takes the version's value, those the form does not offer
+        (a decision, a publication time) too, and the whole change is judged. A deleted
+        record is shown, not reverted: it comes back only through Restore.
+        """
+        request.current_app = self.admin_site.name
+        object_id = unquote(object_id)
+        pk_name = self.model._meta.pk.attname
+        version = (
+            self.model.history.filter(**{pk_name: object_id}, history_id=version_id)
+            .select_related("history_user")
+            .first()
+        )
         if version is None:
             raise Http404
-        current = history.filter(id=version.id).order_by("-history_date", "-history_id").first()
-        rows = [row for row in compared(current, version) if row[4]]
+        current = self.get_queryset(request).filter(pk=object_id).first()
+        then = version.instance
+        then._state.adding = False
+        if not self.has_view_or_change_permission(request, current or then):
+            raise PermissionDenied
+        revert_disabled = current is None or not self.has_change_permission(request, current)
+        history_url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_history", args=[object_id]
+        )
+        if request.method == "POST" and current is None:
+            self.message_user(
+                request,
+                f"This {self.opts.verbose_name} was deleted: it comes back only through "
+                "Restore, on the list of deleted ones.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(history_url)
+        if request.method == "POST" and revert_disabled:
+            raise PermissionDenied
+        form_class = self.get_form(request, current or then, change=True)
+        if request.method == "POST":
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                form = form_class(request.POST, request.FILES, instance=current)
+                form.reverting_to(version)
+                if form.is_valid():
+                    return self._save_revert(request, form, version, history_url)
+        else:
+            form = form_class(instance=then)
+            if current is not None and getattr(form, "is_desk_record", False):
+                form.initial[SEEN_FIELD] = current.updated_at.isoformat()
+        return self._render_version(
+            request, form, current or then, version, revert_disabled, extra_context
+        )
+
+    def _save_revert(self, request, form, version, history_url):
+        when = moment_in_words(version.history_date)
+        if not form.changes:
+            self.message_user(request, f"Nothing to revert: the version of {when} is the same.")
+            return HttpResponseRedirect(history_url)
+        obj = self.save_form(request, form, change=True)
+        self.save_model(request, obj, form, change=True)
+        form.save_m2m()
+        self.log_change(request, obj, self.construct_change_message(request, form, []))
+        self.message_user(request, f"Reverted “{obj}” to the version of {when}.", messages.SUCCESS)
+        return HttpResponseRedirect(history_url)
+
+    def _render_version(self, request, form, obj, version, revert_disabled, extra_context):
+        opts = self.model._meta
+        now = (
+            self.model.history.filter(**{opts.pk.attname: obj.pk})
+            .order_by("-history_date", "-history_id")
+            .first()
+        )
+        admin_form = helpers.AdminForm(
+            form,
+            self.get_fieldsets(request, obj),
+            self.prepopulated_fields,
+            self.get_readonly_fields(request, obj),
+            model_admin=self,
+        )
+        urls = f"admin:{opts.app_label}_{opts.model_name}"
         context = {
-            "title": f"Revert to the version of {moment_in_words(version.history_date)}",
-            "opts": self.model._meta,
+            **self.admin_site.each_context(request),
+            "title": f"{'The' if revert_disabled else 'Revert to the'} version of "
+            f"{moment_in_words(version.history_date)}",
+            "adminform": admin_form,
+            "object_id": obj.pk,
+            "original": obj,
+            "is_popup": False,
+            "media": self.media + admin_form.media,
+            "errors": helpers.AdminErrorList(form, []),
+            "app_label": opts.app_label,
+            "original_opts": opts,
+            "opts": opts,
+            "changelist_url": reverse(f"{urls}_changelist"),
+            "change_url": reverse(f"{urls}_change", args=[obj.pk]),
+            "history_url": reverse(f"{urls}_history", args=[obj.pk]),
+            "deleted_url": self.has_restore_permission(request) and reverse(f"{urls}_deleted"),
+            "revert_disabled": revert_disabled,
             "version": version,
-            "revert_changes": rows,
-            "current_is_deleted": current.history_type == "-",
+            "revert_changes": [row for row in compared(now, version) if row[4]],
+            "current_is_deleted": now.history_type == "-",
+            "add": False,
+            "change": True,
+            "has_add_permission": False,
+            "has_view_permission": True,
+            "has_change_permission": not revert_disabled,
+            "has_delete_permission": False,
+            "has_editable_inline_admin_formsets": False,
+            "has_file_field": True,
+            "has_absolute_url": False,
+            "form_url": "",
+            "content_type_id": ContentType.objects.get_for_model(self.model).id,
+            "save_as": False,
+            "save_on_top": False,
             **(extra_context or {}),
         }
-        return super().history_form_view(request, object_id, version_id, context)
+        return TemplateResponse(request, self.object_history_form_template, context)

@@ -81,17 +81,23 @@ class TrackedAdmin(
         }
         return super().changelist_view(request, extra_context)
 
+    def has_change_permission(self, request, obj=None):
+        """The model's permission, and the rulebook's answer for the record as it stands
+        (``editorial_refusal``): a published claim, and its rows, are read-only to
+        contributors on every page that would change them."""
+        return super().has_change_permission(request, obj) and not editing_refused(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        """Removing a row changes the record it belongs to: the same rule as changing it."""
+        return super().has_delete_permission(request, obj) and not editing_refused(request, obj)
+
     @staticmethod
     def is_revert(request):
         """Whether the form is simple-history's revert page, which saves an old version."""
         return "/history/" in request.path
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        # Simple-history's version page asks for the form of an existing row without saying
-        # so: as a change, a role that may only view the record sees it read-only.
-        change = change or self.is_revert(request)
         form = super().get_form(request, obj, change, **kwargs)
-        form.checks_concurrent_edits = not self.is_revert(request)
         form.editor = request.user
         return form
 
@@ -152,6 +158,13 @@ class TrackedAdmin(
         with transaction.atomic():
             for obj in queryset:
                 delete_with_reason(obj, "Deleted in the admin (bulk action)")
+
+
+def editing_refused(request, obj):
+    """Whether the rules of ``obj`` (None: of no row in particular) refuse the editor any
+    change to it."""
+    refusal = getattr(obj, "editorial_refusal", None)
+    return refusal is not None and bool(refusal(request.user, {}))
 
 
 def delete_with_reason(obj, reason):

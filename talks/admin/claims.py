@@ -113,12 +113,6 @@ class ClaimAdmin(PublicPageLink, TrackedAdmin):
     form = ClaimForm
     actions = ["flag_as_contradiction"]
 
-    def has_change_permission(self, request, obj=None):
-        """Contributors see published and retracted claims read-only."""
-        return super().has_change_permission(request, obj) and not (
-            obj is not None and obj.editorial_refusal(request.user, {})
-        )
-
     def get_queryset(self, request):
         unresolved = Contradiction.objects.unresolved().filter(
             Q(claim_a=OuterRef("pk")) | Q(claim_b=OuterRef("pk"))

@@ -45,9 +45,6 @@ class Verdict(models.TextChoices):
 
 VERDICT_LABELS = dict(Verdict.choices)
 
-# Changes to these fields of a published claim are corrections that readers see.
-PUBLIC_FIELDS = {"text", "verdict", "verdict_rationale", "status"}
-
 # The published rating scale, 5 best and 1 worst; an unverifiable claim carries no number.
 VERDICT_RATINGS = {
     Verdict.ACCURATE: 5,
@@ -318,12 +315,7 @@ class Claim(SluggedModel):
         super().save(*args, **kwargs)
 
     def reason_required_for(self, changed_fields):
-        if self.status == ClaimStatus.PUBLISHED and PUBLIC_FIELDS & set(changed_fields):
-            return (
-                "This claim is published: say why its text, verdict or status changes. "
-                "The reason is shown to readers in its corrections log."
-            )
-        return ""
+        return rulebook.correction_explanation(self, changed_fields)
 
     def editorial_refusal(self, user, changes):
         """Why ``user`` may not make these changes to the claim: the rulebook's answer."""
@@ -384,6 +376,7 @@ class ClaimSubject(TimestampedModel):
     """A person the claim is about."""
 
     natural_key_fields = ("claim", "person")
+    record_field = "claim"
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="subjects")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="claims_about")
@@ -411,6 +404,7 @@ class Citation(CitationBase):
     """The provenance of a claim in one source: its exact quote and where it stands."""
 
     natural_key_fields = ("claim", "source")
+    record_field = "claim"
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="citations")
 
@@ -427,3 +421,6 @@ class Citation(CitationBase):
                 violation_error_message="The claim already cites this source.",
             ),
         ]
+
+    def reason_required_for(self, changed_fields):
+        return rulebook.citation_correction_explanation(self.claim, changed_fields)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from sources.natural_keys import NaturalKeyManager
 from sources.records import TimestampedModel, choices_constraint, tracked_history
 
+from .. import rulebook
 from .claims import Claim
 
 
@@ -180,6 +181,9 @@ class Contradiction(TimestampedModel):
     def other_claim(self, claim):
         return self.claim_b if claim.pk == self.claim_a_id else self.claim_a
 
+    def editorial_refusal(self, user, changes):
+        return rulebook.contradiction_change_refusal(user, self, changes)
+
 
 class SuggestionRule(models.TextChoices):
     ROLE = "role", "Role conflict"
@@ -291,3 +295,6 @@ class ContradictionSuggestion(TimestampedModel):
     @property
     def contradiction_kind(self):
         return RULE_KINDS[self.rule]
+
+    def editorial_refusal(self, user, changes):
+        return rulebook.suggestion_change_refusal(user, changes)

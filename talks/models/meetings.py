@@ -123,6 +123,7 @@ class Participant(TimestampedModel):
 
     Role = ParticipantRole
     natural_key_fields = ("meeting", "person")
+    record_field = "meeting"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="participations")
@@ -160,6 +161,7 @@ class MeetingCitation(CitationBase):
     """A source that reports the meeting: its date, place or participants."""
 
     natural_key_fields = ("meeting", "source")
+    record_field = "meeting"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="citations")
 

@@ -106,6 +106,7 @@ class PersonAlias(TimestampedModel):
 
     Kind = AliasKind
     natural_key_fields = ("person", "name")
+    record_field = "person"
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=200)
@@ -277,6 +278,7 @@ class RoleCitation(CitationBase):
     """A source that establishes a role."""
 
     natural_key_fields = ("role", "source")
+    record_field = "role"
 
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="citations")
 

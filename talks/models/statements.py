@@ -182,6 +182,7 @@ class Statement(TimestampedModel):
 
     Kind = StatementKind
     natural_key_fields = ("claim", "kind", "person", "on_behalf_of", "meeting", "date", "place")
+    record_field = "claim"
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="statements")
     kind = models.CharField(max_length=16, choices=Kind.choices)

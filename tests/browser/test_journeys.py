@@ -315,7 +315,7 @@ def test_a_chief_editor_publishes_resolves_reverts_deletes_and_restores(
     fits(page)
     screenshot(page, "revert")
     page.get_by_role("button", name="Revert").click()
-    expect(success(page)).to_contain_text("was changed successfully")
+    expect(success(page)).to_contain_text("to the version of")
     claim.refresh_from_db()
     assert claim.status == "in_review"
     assert claim.history.latest().history_change_reason.startswith("Back to review")

@@ -232,6 +232,9 @@ SIMPLE_HISTORY_REVERT_DISABLED = False
 # above; pages are cached per edition (see talks/public/cache.py).
 FACTDESK_PUBLISHER_NAME = os.environ.get("FACTDESK_PUBLISHER_NAME", "Fact desk")
 FACTDESK_PUBLISHER_URL = os.environ.get("FACTDESK_PUBLISHER_URL", "")
+# A Varnish in front of the public pages (docs/varnish.vcl): pages name their tags to it,
+# and a write bans the pages it makes stale (talks/public/edge.py). Empty: no edge cache.
+VARNISH_URL = os.environ.get("VARNISH_URL", "")
 
 # The read API (talks/api/): requests a client address may make, counted in the cache above;
 # the address is X-Forwarded-For's behind the proxy, as for the admin's login throttle.

@@ -19,6 +19,12 @@ class ProvenanceStep:
     hidden_bases: int = 0
     citation: object = None
 
+    def walk(self):
+        """This step and every step behind it, parents first."""
+        yield self
+        for basis in self.bases:
+            yield from basis.walk()
+
     @property
     def is_origin(self):
         """Nothing further back is recorded: as far as the desk knows, it starts here."""

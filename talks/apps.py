@@ -1,6 +1,6 @@
 from django.apps import AppConfig, apps
 from django.contrib.admin import apps as admin_apps
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_init, post_save, pre_save
 
 
 class TalksConfig(AppConfig):
@@ -10,15 +10,17 @@ class TalksConfig(AppConfig):
     def ready(self):
         from sources.records import TimestampedModel
 
-        from .models.editions import advance_edition
+        from . import page_tags
 
-        # Every record of the desk, in both apps, moves the public pages to a new edition.
+        # Every record of the desk, in both apps, tags the public pages that load it and
+        # stamps the pages its writes change (talks/page_tags.py).
         for model in apps.get_models():
             if issubclass(model, TimestampedModel):
-                post_save.connect(advance_edition, sender=model, dispatch_uid=f"edition-{model}")
-                post_delete.connect(
-                    advance_edition, sender=model, dispatch_uid=f"edition-del-{model}"
-                )
+                uid = f"page-tags-{model._meta.label_lower}"
+                post_init.connect(page_tags.loaded, sender=model, dispatch_uid=uid)
+                pre_save.connect(page_tags.before_save, sender=model, dispatch_uid=uid)
+                post_save.connect(page_tags.saved, sender=model, dispatch_uid=uid)
+                post_delete.connect(page_tags.deleted, sender=model, dispatch_uid=uid)
 
 
 class DeskAdminConfig(admin_apps.AdminConfig):

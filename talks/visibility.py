@@ -27,14 +27,42 @@ from .models import (
     Claim,
     ClaimSubject,
     Contradiction,
+    ContradictionSuggestion,
     Meeting,
+    MeetingCitation,
     Participant,
     Person,
     PersonAlias,
     Role,
+    RoleCitation,
+    Statement,
 )
 
 DECIDED = [Contradiction.Status.CONFIRMED, Contradiction.Status.RESOLVED]
+
+
+# What no public page shows, whatever it belongs to.
+NOT_ON_PUBLIC_PAGES = frozenset([Statement, ContradictionSuggestion, RoleCitation, MeetingCitation])
+
+
+def on_public_pages(model, row, published):
+    """Whether a row of ``model`` (its ``status`` and foreign keys, as a dict of attnames) may
+    show on a public page, ``published`` being the ids of the published claims among those it
+    names: a published claim, what hangs off one, a decided contradiction between two; the
+    people, meetings and sources a published claim reaches are taken as shown (asking would
+    cost a query per write, and a page that does not show them never carries their tag)."""
+    if model in NOT_ON_PUBLIC_PAGES:
+        return False
+    if model is Claim:
+        return row["status"] == Claim.Status.PUBLISHED
+    if model is Contradiction and row["status"] not in DECIDED:
+        return False
+    claims = [
+        row[field.attname]
+        for field in model._meta.concrete_fields
+        if field.many_to_one and field.related_model is Claim and row.get(field.attname)
+    ]
+    return all(claim in published for claim in claims)
 
 
 def _published(prefix=""):

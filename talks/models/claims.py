@@ -359,17 +359,11 @@ class Claim(SluggedModel):
             if citation.source_id in placed:
                 continue
             tree = bases.tree(citation.source, keep=set(citations) - placed)
-            for step in _walk(tree):
+            for step in tree.walk():
                 step.citation = citations.get(step.source.pk)
                 placed.add(step.source.pk)
             trees.append(tree)
         return trees
-
-
-def _walk(step):
-    yield step
-    for basis in step.bases:
-        yield from _walk(basis)
 
 
 class ClaimSubject(TimestampedModel):

@@ -1,6 +1,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
+from ..models import Claim
 from . import views
 from .cache import public_page
 from .feeds import ClaimFeed
@@ -11,14 +12,14 @@ app_name = "public"
 urlpatterns = [
     path("", views.entrance, name="entrance"),
     path("claims/", views.claim_list, name="claims"),
-    path("feed/", public_page(ClaimFeed()), name="feed"),
+    path("feed/", public_page(ClaimFeed(), lists=[Claim]), name="feed"),
     path("claims/<slug:slug>/", views.claim_detail, name="claim"),
     path("people/<slug:slug>/", views.person_detail, name="person"),
     path("meetings/<slug:slug>/", views.meeting_detail, name="meeting"),
     path("sources/<slug:slug>/", views.source_detail, name="source"),
     path(
         "sitemap.xml",
-        public_page(sitemap_views.index),
+        public_page(sitemap_views.index, lists=[Claim]),
         {
             "sitemaps": SITEMAPS,
             "sitemap_url_name": "public:sitemap-section",
@@ -28,7 +29,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<section>.xml",
-        public_page(sitemap_views.sitemap),
+        public_page(sitemap_views.sitemap, lists=[Claim]),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

@@ -24,8 +24,16 @@ from sources.paginators import count_up_to
 from sources.planner import planned_rows
 from sources.provenance import ProvenanceMap
 
-from .. import visibility
-from ..models import Role
+from .. import page_tags, visibility
+from ..models import (
+    Citation,
+    Claim,
+    ClaimSubject,
+    Contradiction,
+    Participant,
+    PersonAlias,
+    Role,
+)
 from .cache import public_page
 from .claim_review import claim_review, json_ld_script
 from .forms import ClaimFilterForm
@@ -52,7 +60,7 @@ def entrance(request):
     return response
 
 
-@public_page
+@public_page(lists=[Claim])
 def claim_list(request):
     form = ClaimFilterForm(request.GET)
     paginator = CappedPaginator(form.claims(), CLAIMS_PER_PAGE, cap=CLAIMS_LISTED)
@@ -77,6 +85,10 @@ def claim_detail(request, slug):
         visibility.contradictions().involving(claim).select_related("claim_a", "claim_b")
     )
     corrections = claim.history.corrections()
+    provenance = claim.provenance()
+    for child in (Citation, ClaimSubject, Contradiction):
+        page_tags.lists(child, claim)
+    page_tags.lists(SourceBasis, *(step.source for tree in provenance for step in tree.walk()))
     url = request.build_absolute_uri(claim.get_absolute_url())
     review = claim_review(
         claim,
@@ -90,7 +102,7 @@ def claim_detail(request, slug):
     context = {
         "claim": claim,
         "canonical_url": url,
-        "provenance": claim.provenance(),
+        "provenance": provenance,
         "contradictions": [
             {"record": c, "other": c.other_claim(claim), "holds": c.prevailing_claim_id}
             for c in contradictions
@@ -108,6 +120,8 @@ def person_detail(request, slug):
         "aliases", Prefetch("roles", Role.objects.select_related("on_behalf_of"))
     )
     person = get_object_or_404(people, slug=slug)
+    for child in (Claim, ClaimSubject, Participant, PersonAlias, Role):
+        page_tags.lists(child, person)
     published = visibility.claims().select_related("claimant", "meeting").newest_first()
     context = {
         "person": person,
@@ -123,6 +137,8 @@ def person_detail(request, slug):
 @public_page
 def meeting_detail(request, slug):
     meeting = get_object_or_404(visibility.meetings(), slug=slug)
+    page_tags.lists(Claim, meeting)
+    page_tags.lists(Participant, meeting)
     claims = visibility.claims().filter(meeting=meeting).select_related("claimant")
     context = {
         "meeting": meeting,
@@ -140,9 +156,12 @@ def source_detail(request, slug):
     if not visibility.source_is_public(source):
         raise Http404("No published claim rests on this source.")
     citing = visibility.claims().filter(citations__source=source).select_related("claimant")
+    provenance = ProvenanceMap(SourceBasis.objects.upstream_of([source.pk])).tree(source)
+    page_tags.lists(Citation, source)
+    page_tags.lists(SourceBasis, *(step.source for step in provenance.walk()))
     context = {
         "source": source,
-        "provenance": ProvenanceMap(SourceBasis.objects.upstream_of([source.pk])).tree(source),
+        "provenance": provenance,
         "claims": first_few(citing.newest_first()),
     }
     return TemplateResponse(request, "talks/public/source_detail.html", context)

@@ -1,0 +1,223 @@
+"""A cached public page holds until one of its own records changes: a busy desk empties only
+the pages its writes show, a write the public cannot see empties none, a page renders once
+per change, and nothing taken off the public pages is served from the cache."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+
+from talks import page_tags
+from talks.models import Citation, Contradiction, ContradictionSuggestion, Statement
+from talks.models.editions import Edition
+
+from .conftest import make_claim, make_person, make_source
+
+pytestmark = pytest.mark.django_db
+
+PUBLISHED = {"status": "published", "verdict": "false"}
+
+
+@pytest.fixture
+def commits(django_capture_on_commit_callbacks):
+    """Run a write as if it committed: the page tags are stamped at the commit."""
+
+    def commit(write):
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            write()
+
+    return commit
+
+
+@pytest.fixture
+def desk():
+    """Two published claims by one claimant, citing one source, and a draft by them too."""
+    claimant, source = make_person(name="Steve Witkoff"), make_source(title="Wire report")
+    read, other = (make_claim(claimant=claimant, text=t, **PUBLISHED) for t in ("Read", "Other"))
+    for claim in (read, other):
+        Citation.objects.create(claim=claim, source=source, quote=f"{claim.text} quote")
+    draft = make_claim(claimant=claimant, text="A draft")
+    return {"read": read, "other": other, "draft": draft, "source": source}
+
+
+def cache_status(client, url):
+    return client.get(url)["X-Cache"]
+
+
+def warm(client, *urls):
+    for url in urls:
+        client.get(url)
+        assert cache_status(client, url) == "hit", url
+
+
+def save(record, **fields):
+    for name, value in fields.items():
+        setattr(record, name, value)
+    record._change_reason = "Test"
+    record.save()
+
+
+def test_writes_the_public_cannot_see_empty_no_cached_page(client, desk, commits):
+    read, other, draft = desk["read"], desk["other"], desk["draft"]
+    urls = [read.get_absolute_url(), "/claims/", "/feed/", "/sitemap-claims.xml"]
+    warm(client, *urls)
+
+    commits(lambda: save(draft, text="A draft, rewritten"))
+    commits(lambda: save(draft, status="in_review"))
+    commits(
+        lambda: Statement.objects.create(
+            claim=draft,
+            kind="acts_for",
+            person=read.claimant,
+            on_behalf_of=make_person(),
+            date="2025-12-02",
+        )
+    )
+    commits(lambda: Contradiction.objects.create(claim_a=read, claim_b=other, kind="role"))
+    commits(
+        lambda: ContradictionSuggestion.objects.create(
+            claim_a=read, claim_b=other, rule="role", explanation="x"
+        )
+    )
+    assert [cache_status(client, url) for url in urls] == ["hit"] * len(urls)
+
+
+def test_a_correction_empties_its_own_page_and_the_lists_not_the_other_claims(
+    client, desk, commits
+):
+    read, other = desk["read"], desk["other"]
+    warm(client, read.get_absolute_url(), other.get_absolute_url(), "/claims/", "/feed/")
+
+    commits(lambda: save(other, text="Other, corrected"))
+
+    assert cache_status(client, read.get_absolute_url()) == "hit"
+    page = client.get(other.get_absolute_url())
+    assert (page["X-Cache"], "Other, corrected" in page.content.decode()) == ("miss", True)
+    assert "Other, corrected" in client.get("/claims/").content.decode()
+    assert "Other, corrected" in client.get("/feed/").content.decode()
+
+
+def test_a_new_citation_of_a_shared_source_shows_on_the_source_page_only(client, desk, commits):
+    read, source = desk["read"], desk["source"]
+    third = make_claim(claimant=make_person(), text="Third", **PUBLISHED)
+    source_url = f"/sources/{source.slug}/"
+    warm(client, read.get_absolute_url(), source_url, third.get_absolute_url())
+
+    commits(lambda: Citation.objects.create(claim=third, source=source, quote="Third quote"))
+
+    assert cache_status(client, read.get_absolute_url()) == "hit"
+    assert "Third quote" in client.get(third.get_absolute_url()).content.decode()
+    assert third.get_absolute_url() in client.get(source_url).content.decode()
+
+
+def another_reader_during_the_render(monkeypatch):
+    """Make the next render answer a second reader of the same page while it runs; returns the
+    list the second reader's response lands in."""
+    from talks.public import cache as page_cache
+
+    answered = []
+    render = page_cache.PublicPageCacheMiddleware.render
+
+    def render_while_another_reader_asks(self, request, key, *, previous):
+        monkeypatch.undo()
+        answered.append(self(request))
+        return render(self, request, key, previous=previous)
+
+    monkeypatch.setattr(
+        page_cache.PublicPageCacheMiddleware, "render", render_while_another_reader_asks
+    )
+    return answered
+
+
+def test_a_retraction_is_never_answered_from_the_stale_copy(client, desk, commits, monkeypatch):
+    read = desk["read"]
+    url = read.get_absolute_url()
+    warm(client, url)
+    commits(lambda: save(read, status="retracted"))
+
+    meanwhile = another_reader_during_the_render(monkeypatch)
+    assert client.get(url).status_code == 404
+    assert [response.status_code for response in meanwhile] == [404]
+
+
+def test_while_one_reader_renders_a_changed_page_the_others_get_the_copy(
+    client, desk, commits, monkeypatch
+):
+    """One render per change however many ask: the page renders with the lock held, and a
+    reader arriving meanwhile is answered from the copy (a correction, not a retraction)."""
+    read = desk["read"]
+    url = read.get_absolute_url()
+    warm(client, url)
+    commits(lambda: save(read, verdict_rationale="New rationale."))
+
+    answered_meanwhile = another_reader_during_the_render(monkeypatch)
+    fresh = client.get(url)
+
+    (meanwhile,) = answered_meanwhile
+    assert meanwhile["X-Cache"] == "stale"
+    assert "New rationale." not in meanwhile.content.decode()
+    assert (fresh["X-Cache"], "New rationale." in fresh.content.decode()) == ("miss", True)
+    assert cache_status(client, url) == "hit"
+
+
+def test_last_modified_moves_with_the_page_not_with_the_desk(client, desk, commits, monkeypatch):
+    read, other = desk["read"], desk["other"]
+    url = read.get_absolute_url()
+    monkeypatch.setattr("talks.public.cache.time", SimpleNamespace(time=lambda: 1796115600))
+    first = client.get(url)["Last-Modified"]
+    assert first == "Tue, 01 Dec 2026 09:00:00 GMT"
+
+    monkeypatch.setattr("talks.public.cache.time", SimpleNamespace(time=lambda: 1796119200))
+    commits(lambda: save(other, text="Other, corrected"))
+    commits(lambda: save(read.claimant, wikidata_id=""))  # stamps, but the bytes are the same
+    assert client.get(url)["Last-Modified"] == first
+
+    commits(lambda: save(read, verdict_rationale="New rationale."))
+    assert client.get(url)["Last-Modified"] == "Tue, 01 Dec 2026 10:00:00 GMT"
+
+
+def test_a_stamp_the_cache_cannot_take_moves_every_page_on(client, desk, commits, monkeypatch):
+    """If the shared cache refuses the stamp, the write starts a new edition in the database,
+    so the retracted claim is gone at the next request all the same."""
+    read = desk["read"]
+    url = read.get_absolute_url()
+    warm(client, url)
+    before = Edition.current().number
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("the cache is unreachable")
+
+    monkeypatch.setattr(cache, "set_many", unreachable)
+    commits(lambda: save(read, status="retracted"))
+    monkeypatch.undo()
+
+    assert Edition.current().number == before + 1
+    assert client.get(url).status_code == 404
+
+
+def test_a_stamp_lost_from_the_cache_reads_as_stale(client, desk):
+    url = desk["read"].get_absolute_url()
+    warm(client, url)
+    cache.delete(page_tags._stamp_key(page_tags.record_tag(type(desk["read"]), desk["read"].pk)))
+    assert cache_status(client, url) == "miss"
+
+
+def test_a_transaction_stamps_once_at_its_commit_and_a_rollback_not_at_all(
+    desk, django_capture_on_commit_callbacks
+):
+    read = desk["read"]
+    clock = page_tags.now()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        for n in range(3):
+            Citation.objects.create(claim=read, source=make_source(), quote=f"Quote {n}")
+        save(read, text="Read, corrected")
+        assert page_tags.now() == clock  # nothing before the commit
+    assert len(callbacks) == 1
+    assert page_tags.now() == clock + 1
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        save(read, text="Never")
+        transaction.set_rollback(True)
+    assert callbacks == []
+    assert page_tags.now() == clock + 1

@@ -27,10 +27,21 @@ from contextlib import contextmanager
 from django.core.cache import cache
 from django.db import transaction
 
+from sources.models import Source, SourceBasis
 from sources.records import TimestampedModel
 
 from . import visibility
-from .models import Claim
+from .models import (
+    Citation,
+    Claim,
+    ClaimSubject,
+    Contradiction,
+    Meeting,
+    Participant,
+    Person,
+    PersonAlias,
+    Role,
+)
 from .models.editions import Edition
 
 logger = logging.getLogger(__name__)
@@ -79,6 +90,26 @@ def lists(child, *records):
         tags.add(additions_tag(child))
     for record in records:
         tags.add(additions_tag(type(record), record.pk, child))
+
+
+# What a page about a record lists under it: a new row of these makes the page stale.
+LISTED_UNDER = {
+    Claim: (Citation, ClaimSubject, Contradiction),
+    Person: (Claim, ClaimSubject, Participant, PersonAlias, Role),
+    Meeting: (Claim, Participant),
+    Source: (Citation, SourceBasis),
+}
+
+
+def shows(record):
+    """The page being rendered is about ``record``, with what hangs off it."""
+    for child in LISTED_UNDER[type(record)]:
+        lists(child, record)
+
+
+def shows_provenance(*trees):
+    """The page draws these provenance trees: a new step behind any source in them shows."""
+    lists(SourceBasis, *(step.source for tree in trees for step in tree.walk()))
 
 
 def loaded(sender, instance, **kwargs):

@@ -138,11 +138,11 @@ def test_every_answer_runs_the_same_queries_whatever_its_size(client, url):
 
 
 @pytest.mark.django_db(transaction=True)  # the cache follows commits
-def test_an_answer_is_cached_per_edition_and_confirmed_with_304_while_it_holds(client):
+def test_an_answer_is_cached_until_what_it_shows_changes_and_confirmed_with_304(client):
     claim = published(text="Before")
     url = f"/api/v1/claims/{claim.slug}"
     first = client.get(url)
-    assert first["Cache-Control"] == "public, max-age=60"
+    assert first["Cache-Control"] == "public, max-age=60, stale-while-revalidate=30"
     assert queries_for(client, url) == 1  # the edition alone
     etag = first["ETag"]
     assert client.get(url, headers={"if-none-match": etag}).status_code == 304
@@ -189,3 +189,16 @@ def test_the_schema_is_openapi_3_1_and_its_docs_page_needs_no_other_site(client)
     assert "/static/ninja/swagger-ui-bundle.js" in docs
     assert "https://" not in docs
     assert "<script>" not in docs  # scripts come from files; the settings are JSON data
+
+
+@pytest.mark.django_db(transaction=True)  # the cache follows commits
+def test_a_new_citation_shows_in_the_claims_answer_and_a_draft_empties_nothing(client):
+    claim = published(text="Cited")
+    url = f"/api/v1/claims/{claim.slug}"
+    assert client.get(url).json()["citations"] == []
+    assert client.get(url)["X-Cache"] == "hit"
+
+    make_claim(text="A draft nobody reads")
+    assert client.get(url)["X-Cache"] == "hit"
+    Citation.objects.create(claim=claim, source=make_source(title="Wire"), quote="Said so")
+    assert [c["quote"] for c in client.get(url).json()["citations"]] == ["Said so"]

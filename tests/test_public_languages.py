@@ -13,7 +13,7 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from talks.models import Meeting, Role
-from talks.public.cache import page_cache_key
+from talks.page_cache import cache_key
 
 from .conftest import SEED_FIXTURE
 
@@ -118,7 +118,7 @@ def test_a_ukrainian_page_is_never_served_to_an_english_reader(seed, client):
     assert "Наш вердикт" in text_of(again)
 
     request = RequestFactory().get(f"/claims/{CLAIM}/")
-    assert page_cache_key(7, "en", request) != page_cache_key(7, "uk", request)
+    assert cache_key("public-page", "en", request) != cache_key("public-page", "uk", request)
 
 
 def test_the_admin_stays_in_english_for_a_ukrainian_browser(editor_client):

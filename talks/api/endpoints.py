@@ -17,8 +17,8 @@ from sources.models import SourceBasis
 from sources.provenance import ProvenanceMap
 from sources.search_terms import search_terms
 
-from .. import visibility
-from ..models import Role
+from .. import page_tags, visibility
+from ..models import Claim, Role
 from ..models.claim_search import WORDS_SEARCHED, ClaimSearch
 from . import schemas
 from .pages import DEFAULT_SIZE, LARGEST_SIZE, keyset_page
@@ -83,6 +83,9 @@ def claim(request, slug: str):
     contradictions = (
         visibility.contradictions().involving(claim).select_related("claim_a", "claim_b")
     )
+    provenance = claim.provenance()
+    page_tags.shows(claim)
+    page_tags.shows_provenance(*provenance)
     return {
         **_claim_summary(request, claim),
         "verdict_rationale": claim.verdict_rationale,
@@ -97,7 +100,7 @@ def claim(request, slug: str):
             }
             for citation in claim.citations.all()
         ],
-        "source_chain": [_chain(request, step) for step in claim.provenance()],
+        "source_chain": [_chain(request, step) for step in provenance],
         "contradictions": [_contradiction(request, c, claim) for c in contradictions],
         "corrections": claim.history.corrections(),
     }
@@ -124,6 +127,7 @@ def person(request, slug: str):
         "aliases", Prefetch("roles", Role.objects.select_related("on_behalf_of"))
     )
     person = get_object_or_404(found, slug=slug)
+    page_tags.shows(person)
     return {
         **_person_summary(request, person),
         "aliases": [
@@ -162,6 +166,7 @@ def meetings(request, size: int = Size, cursor: str | None = Cursor):
 def meeting(request, slug: str):
     meeting = get_object_or_404(visibility.meetings(), slug=slug)
     participants = meeting.participants.select_related("person").order_by("side", "person__name")
+    page_tags.shows(meeting)
     return {
         **_meeting_summary(request, meeting),
         "description": meeting.description,
@@ -191,6 +196,8 @@ def sources(request, size: int = Size, cursor: str | None = Cursor):
 def source(request, slug: str):
     source = get_object_or_404(visibility.sources(), slug=slug)
     tree = ProvenanceMap(SourceBasis.objects.upstream_of([source.pk])).tree(source)
+    page_tags.shows(source)
+    page_tags.shows_provenance(tree)
     return {
         **_source_ref(request, source),
         "language": source.language,
@@ -209,6 +216,7 @@ def _page(request, rows, order, size, cursor, shape):
         return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
     page = keyset_page(rows, order=order, cursor=cursor, size=size, next_url=next_url)
+    page_tags.lists(Claim)  # whom and what the published claims reach changes with them
     return {**page, "results": [shape(request, row) for row in page["results"]]}
 
 

@@ -4,28 +4,21 @@
 - CORS for reads: any origin may read, no credentials are sent or needed.
 - A rate limit per client address, counted in the shared cache (Redis when several servers
   run), so every server counts the same requests: over it, 429 with ``Retry-After``.
-- Cached per edition, as the readers' pages are: the rendered answer is kept under the
-  current ``Edition`` and the address asked, so a write anywhere on the desk makes every
-  cached answer stale at once; the ETag is the hash of the bytes (Django's conditional GET),
-  and a client's copy is confirmed with 304 while it holds.
+- Cached as the readers' pages are (``talks.page_cache``): an answer holds until one of the
+  records it shows changes; the ETag is the hash of the bytes, and a client's copy is
+  confirmed with 304 while it holds.
 """
 
 import functools
-import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.urls import URLPattern
-from django.utils.http import http_date
-from django.views.decorators.http import conditional_page
 from ninja.throttling import AnonRateThrottle
 
-from ..models.editions import Edition
+from .. import page_cache
 
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
-MAX_AGE = 60  # clients and shared caches may keep an answer this long before asking again
-CACHE_SECONDS = 24 * 60 * 60
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "ETag, Last-Modified, Retry-After",
@@ -80,22 +73,7 @@ def rate_limited(request):
 
 
 def cached_read(view):
-    @conditional_page
     def read(request, *args, **kwargs):
-        edition = Edition.current()
-        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        key = f"api:{edition.number}:{hashlib.sha256(address.encode()).hexdigest()}"
-        kept = cache.get(key)
-        if kept is None:
-            response = view(request, *args, **kwargs)
-            if response.status_code != 200 or response.streaming:
-                return response
-            kept = (response.content, response["Content-Type"])
-            cache.set(key, kept, CACHE_SECONDS)
-        content, content_type = kept
-        response = HttpResponse(content, content_type=content_type)
-        response["Last-Modified"] = http_date(int(edition.changed_at.timestamp()))
-        response["Cache-Control"] = f"public, max-age={MAX_AGE}"
-        return response
+        return page_cache.answer(request, lambda: view(request, *args, **kwargs), kind="api")
 
     return read

@@ -25,15 +25,7 @@ from sources.planner import planned_rows
 from sources.provenance import ProvenanceMap
 
 from .. import page_tags, visibility
-from ..models import (
-    Citation,
-    Claim,
-    ClaimSubject,
-    Contradiction,
-    Participant,
-    PersonAlias,
-    Role,
-)
+from ..models import Claim, Role
 from .cache import public_page
 from .claim_review import claim_review, json_ld_script
 from .forms import ClaimFilterForm
@@ -86,9 +78,8 @@ def claim_detail(request, slug):
     )
     corrections = claim.history.corrections()
     provenance = claim.provenance()
-    for child in (Citation, ClaimSubject, Contradiction):
-        page_tags.lists(child, claim)
-    page_tags.lists(SourceBasis, *(step.source for tree in provenance for step in tree.walk()))
+    page_tags.shows(claim)
+    page_tags.shows_provenance(*provenance)
     url = request.build_absolute_uri(claim.get_absolute_url())
     review = claim_review(
         claim,
@@ -120,8 +111,7 @@ def person_detail(request, slug):
         "aliases", Prefetch("roles", Role.objects.select_related("on_behalf_of"))
     )
     person = get_object_or_404(people, slug=slug)
-    for child in (Claim, ClaimSubject, Participant, PersonAlias, Role):
-        page_tags.lists(child, person)
+    page_tags.shows(person)
     published = visibility.claims().select_related("claimant", "meeting").newest_first()
     context = {
         "person": person,
@@ -137,8 +127,7 @@ def person_detail(request, slug):
 @public_page
 def meeting_detail(request, slug):
     meeting = get_object_or_404(visibility.meetings(), slug=slug)
-    page_tags.lists(Claim, meeting)
-    page_tags.lists(Participant, meeting)
+    page_tags.shows(meeting)
     claims = visibility.claims().filter(meeting=meeting).select_related("claimant")
     context = {
         "meeting": meeting,
@@ -157,8 +146,8 @@ def source_detail(request, slug):
         raise Http404("No published claim rests on this source.")
     citing = visibility.claims().filter(citations__source=source).select_related("claimant")
     provenance = ProvenanceMap(SourceBasis.objects.upstream_of([source.pk])).tree(source)
-    page_tags.lists(Citation, source)
-    page_tags.lists(SourceBasis, *(step.source for step in provenance.walk()))
+    page_tags.shows(source)
+    page_tags.shows_provenance(provenance)
     context = {
         "source": source,
         "provenance": provenance,

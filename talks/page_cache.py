@@ -1,0 +1,114 @@
+"""The cache of rendered public answers, the readers' pages and the read API's alike.
+
+An answer is cached with the tags of the records it showed and the time its render began
+(``talks.page_tags``), so it holds until one of its own records changes, whatever else the
+desk writes. Its key includes the ``Edition``, which an import (written without signals)
+moves on, and with it every answer. The ETag is the hash of the bytes and ``Last-Modified``
+the time they last changed, so a reader's copy is confirmed with a 304 exactly while the
+answer is unchanged.
+
+While an answer renders again after a change, other readers get the stale copy (one render
+per change, however many ask), unless the change took something off the public pages: then
+each waits for the new answer. ``stale-while-revalidate`` lets a shared cache in front do
+the same, and with ``VARNISH_URL`` set each response names its tags (``Cache-Tag``) for the
+bans a write sends it.
+"""
+
+import hashlib
+import time
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+
+from . import page_tags
+from .models.editions import Edition
+
+# Browsers and shared caches may keep an answer this long before they ask again, and use it
+# this much longer while they ask; our own cache follows the answer's records.
+MAX_AGE = 60
+STALE_WHILE_REVALIDATE = 30
+CACHE_SECONDS = 24 * 60 * 60
+RENDER_SECONDS = 10  # how long one reader's render of a changed answer keeps others waiting
+
+
+class CachedPage(NamedTuple):
+    content: bytes
+    content_type: str
+    etag: str
+    last_modified: int  # when the bytes last changed, in seconds
+    rendered_at: int  # the page tags' clock before the render began
+    tags: frozenset
+
+
+def answer(request, render, *, kind, language=""):
+    """The response for ``request``: the cached answer while it holds, else ``render()``'s
+    (called while the tags are collected), cached when it is a 200."""
+    key = cache_key(kind, language, request)
+    cached, rendering = cache.get(key), False
+    if cached is not None:
+        staleness = page_tags.staleness(cached.tags, cached.rendered_at)
+        if staleness is None:
+            return cached_response(request, cached, cache_status="hit")
+        if staleness == "soft":
+            rendering = cache.add(f"{key}:rendering", 1, RENDER_SECONDS)
+            if not rendering:  # another reader renders it: the copy answers meanwhile
+                return cached_response(request, cached, cache_status="stale")
+    try:
+        page = render_and_keep(key, render, previous=cached)
+    finally:
+        if rendering:
+            cache.delete(f"{key}:rendering")
+    if isinstance(page, CachedPage):
+        return cached_response(request, page, cache_status="miss")
+    return page
+
+
+def render_and_keep(key, render, *, previous):
+    """The answer rendered and cached (a ``CachedPage``), or the response not to cache."""
+    rendered_at = page_tags.now()
+    with page_tags.collecting() as tags:
+        response = render()
+    if response.status_code != 200 or response.streaming:
+        return response
+    etag = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
+    unchanged = previous is not None and previous.etag == etag
+    page = CachedPage(
+        content=response.content,
+        content_type=response["Content-Type"],
+        etag=etag,
+        last_modified=previous.last_modified if unchanged else int(time.time()),
+        rendered_at=rendered_at,
+        tags=frozenset(tags),
+    )
+    page_tags.keep_stamps(page.tags, rendered_at)
+    cache.set(key, page, CACHE_SECONDS)
+    return page
+
+
+def cached_response(request, page, *, cache_status):
+    """The cached answer with its validators, or 304 when the reader's copy still holds."""
+    response = HttpResponse(page.content, content_type=page.content_type)
+    response["Content-Length"] = len(page.content)
+    response["ETag"] = page.etag
+    response["Last-Modified"] = http_date(page.last_modified)
+    response["X-Cache"] = cache_status  # for operators and the benchmark
+    response["Cache-Control"] = (
+        f"public, max-age={MAX_AGE}, stale-while-revalidate={STALE_WHILE_REVALIDATE}"
+    )
+    if settings.VARNISH_URL:
+        response["Cache-Tag"] = " ".join(sorted(page.tags))
+    return get_conditional_response(
+        request, etag=page.etag, last_modified=page.last_modified, response=response
+    )
+
+
+def cache_key(kind, language, request):
+    """One key per edition, kind of answer, language and address as the reader asked for it,
+    host and scheme included (answers carry absolute URLs)."""
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    edition = Edition.current().number
+    return f"{kind}:{edition}:{language}:{hashlib.sha256(address.encode()).hexdigest()}"

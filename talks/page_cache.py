@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import router
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -47,7 +48,8 @@ class CachedPage(NamedTuple):
 def answer(request, render, *, kind, language=""):
     """The response for ``request``: the cached answer while it holds, else ``render()``'s
     (called while the tags are collected), cached when it is a 200."""
-    key = cache_key(kind, language, request)
+    edition, now = page_tags.edition_and_now(router.db_for_read(Edition))
+    key = cache_key(kind, language, request, edition=edition)
     cached, rendering = cache.get(key), False
     if cached is not None:
         staleness = page_tags.staleness(cached.tags, cached.rendered_at)
@@ -58,7 +60,7 @@ def answer(request, render, *, kind, language=""):
             if not rendering:  # another reader renders it: the copy answers meanwhile
                 return cached_response(request, cached, cache_status="stale")
     try:
-        page = render_and_keep(key, render, previous=cached)
+        page = render_and_keep(key, render, previous=cached, rendered_at=now)
     finally:
         if rendering:
             cache.delete(f"{key}:rendering")
@@ -67,9 +69,8 @@ def answer(request, render, *, kind, language=""):
     return page
 
 
-def render_and_keep(key, render, *, previous):
+def render_and_keep(key, render, *, previous, rendered_at):
     """The answer rendered and cached (a ``CachedPage``), or the response not to cache."""
-    rendered_at = page_tags.now()
     with page_tags.collecting() as tags:
         response = render()
     if response.status_code != 200 or response.streaming:
@@ -84,7 +85,6 @@ def render_and_keep(key, render, *, previous):
         rendered_at=rendered_at,
         tags=frozenset(tags),
     )
-    page_tags.keep_stamps(page.tags, rendered_at)
     cache.set(key, page, CACHE_SECONDS)
     return page
 
@@ -106,9 +106,8 @@ def cached_response(request, page, *, cache_status):
     )
 
 
-def cache_key(kind, language, request):
+def cache_key(kind, language, request, *, edition):
     """One key per edition, kind of answer, language and address as the reader asked for it,
     host and scheme included (answers carry absolute URLs)."""
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    edition = Edition.current().number
     return f"{kind}:{edition}:{language}:{hashlib.sha256(address.encode()).hexdigest()}"

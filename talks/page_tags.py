@@ -7,25 +7,27 @@ citations, a person's claims, the published claims) says so with an *additions* 
 (``talks.claim:7+talks.citation``, ``talks.claim+``), since a record added there was never
 loaded by it.
 
-A write, once it commits, moves the clock on and stamps the tags of what it changed with the
-new reading; a cached page is stale when one of its tags was stamped after its render began.
-So a write costs one cache write per transaction, and checking a page reads its own tags: no
-key is ever scanned. A write the public cannot see stamps nothing: a draft, a claim in review,
-a statement, a suggestion, an open contradiction (``visibility.on_public_pages``). A stamp that
-takes something off the public pages (a retraction, a deletion) is *hard*: no stale copy is
-served while the page renders again.
+A write stamps the tags of what it changed (``PageStamp`` rows, in the database the write
+goes to, so every server process sees them whatever its cache): inside its transaction it
+adds them as ``PendingStamp`` rows (inserts only: no row is locked for other writers), which
+make every page with those tags stale; once it commits, it stamps them with the clock's next
+reading and removes its pending rows. A cached page is stale while one of its tags is pending
+or was stamped after its render began. So a change is never lost between the commit and the
+stamp: a stamp that fails leaves its tags pending, and the next stamp takes them over. A
+write costs three statements per transaction, and checking a page reads its own tags.
 
-If stamping fails (the shared cache is unreachable), the write moves the ``Edition`` on
-instead, which every page key includes: then every page is stale, but none is wrong.
+A write the public cannot see stamps nothing: a draft, a claim in review, a statement, a
+suggestion, an open contradiction (``visibility.on_public_pages``). A stamp that takes
+something off the public pages (a retraction, a deletion) is *hard*: no stale copy is served
+while the page renders again.
 """
 
 import contextvars
-import logging
-import time
+import datetime
 from contextlib import contextmanager
 
-from django.core.cache import cache
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.utils import timezone
 
 from sources.models import Source, SourceBasis
 from sources.records import TimestampedModel
@@ -42,11 +44,13 @@ from .models import (
     PersonAlias,
     Role,
 )
-from .models.editions import Edition
+from .models.editions import EDITION_ROW, Edition, PageStamp, PendingStamp
 
-logger = logging.getLogger(__name__)
-
-CLOCK_KEY = "page-tags:clock"
+TABLE, PENDING_TABLE = PageStamp._meta.db_table, PendingStamp._meta.db_table
+# A stamp is the clock's reading, doubled, plus one if hard; a pending one is negative.
+PENDING, PENDING_HARD = -2, -1
+# A pending stamp this old was left by a stamp that failed; the next stamp makes it.
+LEFT_PENDING = datetime.timedelta(minutes=1)
 _collecting = contextvars.ContextVar("page_tags", default=None)
 
 
@@ -60,10 +64,6 @@ def additions_tag(model, pk=None, child=None):
     if pk is None:
         return f"{model._meta.label_lower}+"
     return f"{record_tag(model, pk)}+{child._meta.label_lower}"
-
-
-def _stamp_key(tag):
-    return f"page-tags:stamp:{tag}"
 
 
 # --- Reading: what a page shows ----------------------------------------------------------------
@@ -81,15 +81,18 @@ def collecting():
 
 
 def lists(child, *records):
-    """The page being rendered lists the ``child`` rows under each of ``records`` (all the
-    published ``child`` records with none given)."""
+    """The page being rendered lists the ``child`` rows under each of ``records``."""
     tags = _collecting.get()
-    if tags is None:
-        return
-    if not records:
-        tags.add(additions_tag(child))
-    for record in records:
-        tags.add(additions_tag(type(record), record.pk, child))
+    if tags is not None:
+        tags.update(additions_tag(type(record), record.pk, child) for record in records)
+
+
+def lists_published(model):
+    """The page being rendered lists published ``model`` records (the claims of the list, the
+    feed, the sitemaps): one entering or leaving the published set makes it stale."""
+    tags = _collecting.get()
+    if tags is not None:
+        tags.add(additions_tag(model))
 
 
 # What a page about a record lists under it: a new row of these makes the page stale.
@@ -119,36 +122,42 @@ def loaded(sender, instance, **kwargs):
         tags.add(record_tag(instance._meta.concrete_model, instance.pk))
 
 
-def now():
-    """The clock's reading, read before a page renders: a page is fresh while none of its tags
-    was stamped later. The clock starts from the wall clock in nanoseconds, so a clock lost
-    with the cache starts again ahead of every stamp made before."""
-    reading = cache.get(CLOCK_KEY)
-    if reading is None:
-        cache.add(CLOCK_KEY, time.time_ns(), timeout=None)
-        reading = cache.get(CLOCK_KEY, 0)
-    return reading
+def edition_and_now(using):
+    """The edition (every page key includes it) and the clock's reading, in one read: a page
+    rendered now is fresh while none of its tags is stamped later. The clock is the newest
+    stamp, so it moves on only when a write stamps."""
+    with _cursor(using) as cursor:
+        cursor.execute(
+            f"SELECT (SELECT number FROM {Edition._meta.db_table} WHERE id = %s), "
+            f"(SELECT MAX(stamp) FROM {TABLE})",
+            [EDITION_ROW],
+        )
+        edition, newest = cursor.fetchone()
+    return edition or 0, max(newest or 0, 0) >> 1
 
 
 def staleness(tags, rendered_at):
     """None if no tag of a page rendered at ``rendered_at`` was stamped since, "soft" if some
     were (a stale copy may answer while the page renders again), "hard" if a stamp took
-    something off the public pages, or a tag's stamp was lost."""
-    stamps = cache.get_many([_stamp_key(tag) for tag in tags])
-    if len(stamps) < len(tags):
-        return "hard"
-    newer = [stamp for stamp in stamps.values() if stamp >> 1 > rendered_at]
+    something off the public pages."""
+    if not tags:
+        return None
+    tags = list(tags)
+    within = ", ".join(["%s"] * len(tags))
+    with _cursor(router.db_for_read(PageStamp)) as cursor:
+        cursor.execute(
+            f"SELECT stamp FROM {TABLE} WHERE tag IN ({within}) "
+            f"UNION ALL SELECT stamp FROM {PENDING_TABLE} WHERE tag IN ({within})",
+            tags * 2,
+        )
+        newer = [stamp for (stamp,) in cursor.fetchall() if stamp < 0 or stamp >> 1 > rendered_at]
     if not newer:
         return None
     return "hard" if any(stamp & 1 for stamp in newer) else "soft"
 
 
-def keep_stamps(tags, rendered_at):
-    """Give each of ``tags`` that has no stamp yet one from before the render, so that a stamp
-    the cache drops later reads as stale rather than as never stamped."""
-    stamped = cache.get_many([_stamp_key(tag) for tag in tags])
-    for key in {_stamp_key(tag) for tag in tags} - stamped.keys():
-        cache.add(key, rendered_at << 1, timeout=None)
+def _cursor(alias):
+    return connections[alias].cursor()
 
 
 # --- Writing: what a write changed on the public pages -----------------------------------------
@@ -159,9 +168,13 @@ class _Stamps(dict):
 
     done = False
 
+    def __init__(self, *, using):
+        super().__init__()
+        self.using, self.marks = using, []
+
     def __call__(self):
         self.done = True
-        stamp(self)
+        stamp(dict(self), using=self.using, marks=self.marks)
 
 
 def _desk_foreign_keys(model):
@@ -235,6 +248,11 @@ def _changed(model, instance, before, after, using):
 
 
 def _stamp_on_commit(tags, *, hard, using):
+    """Mark ``tags`` pending now, in the write's transaction, and stamp them once it commits,
+    all of an atomic block's tags at once."""
+    marks = PendingStamp.objects.using(using).bulk_create(
+        PendingStamp(tag=tag, stamp=PENDING_HARD if hard else PENDING) for tag in sorted(tags)
+    )
     connection = transaction.get_connection(using)
     pending, block = None, set(connection.savepoint_ids)
     if connection.in_atomic_block:
@@ -248,27 +266,46 @@ def _stamp_on_commit(tags, *, hard, using):
         )
     new = pending is None
     if new:
-        pending = _Stamps()
+        pending = _Stamps(using=using)
+    pending.marks.extend(mark.pk for mark in marks)
     for tag in tags:
         pending[tag] = pending.get(tag, False) or hard
     if new:
         transaction.on_commit(pending, using=using, robust=True)
 
 
-def stamp(tags):
-    """Move the clock on and stamp ``tags`` ({tag: hard}); should the cache fail, every page
-    goes stale instead (a new edition)."""
-    if not tags:
-        return
-    try:
-        try:
-            reading = cache.incr(CLOCK_KEY)
-        except ValueError:  # no clock yet, or lost with the cache
-            now()
-            reading = cache.incr(CLOCK_KEY)
-        cache.set_many(
-            {_stamp_key(tag): reading << 1 | hard for tag, hard in tags.items()}, timeout=None
+def stamp(tags, *, using, marks=()):
+    """Stamp ``tags`` ({tag: hard}) with the clock's next reading, once the changes they name
+    are committed, and remove their pending ``marks``; pending marks left by a stamp that
+    failed are stamped too. Should this fail, the marks stay and their pages stale."""
+    left = timezone.now() - LEFT_PENDING
+    with transaction.atomic(using=using):
+        for tag, mark in (
+            PendingStamp.objects.using(using)
+            .filter(created_at__lt=left)
+            .values_list("tag", "stamp")
+        ):
+            tags[tag] = tags.get(tag, False) or mark == PENDING_HARD
+        if not tags:
+            return
+        with _cursor(using) as cursor:
+            cursor.execute(f"SELECT MAX(stamp) FROM {TABLE}")
+            (newest,) = cursor.fetchone()
+        reading = (max(newest or 0, 0) >> 1) + 1
+        _keep_newest(using, {tag: reading << 1 | hard for tag, hard in tags.items()})
+        PendingStamp.objects.using(using).filter(pk__in=marks).delete()
+        PendingStamp.objects.using(using).filter(created_at__lt=left).delete()
+
+
+def _keep_newest(using, stamps):
+    """Write ``stamps`` ({tag: stamp}) in one statement, a row's later stamp kept over an
+    earlier one (two writers may stamp at once)."""
+    connection = connections[using]
+    greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+    values = ", ".join(["(%s, %s)"] * len(stamps))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {TABLE} (tag, stamp) VALUES {values} ON CONFLICT (tag) "
+            f"DO UPDATE SET stamp = {greatest}({TABLE}.stamp, excluded.stamp)",
+            [value for item in sorted(stamps.items()) for value in item],
         )
-    except Exception:
-        logger.exception("Stamping %d page tags failed; every public page goes stale", len(tags))
-        Edition.advance()

@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.db import transaction
 from django.test import Client
 
 from sources.models import Source
@@ -43,6 +44,18 @@ def fresh_page_cache():
     """Each test starts with an empty page cache: the database rolls back between tests,
     so edition numbers repeat, and a page cached by another test must not answer."""
     cache.clear()
+
+
+@pytest.fixture
+def commits(django_capture_on_commit_callbacks):
+    """Run a write as if it committed, and return what it returns: the public pages' tags are
+    stamped when a write commits (talks/page_tags.py), which a test's transaction never does."""
+
+    def commit(write):
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            return write()
+
+    return commit
 
 
 @pytest.fixture

@@ -216,7 +216,7 @@ def _page(request, rows, order, size, cursor, shape):
         return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
     page = keyset_page(rows, order=order, cursor=cursor, size=size, next_url=next_url)
-    page_tags.lists(Claim)  # whom and what the published claims reach changes with them
+    page_tags.lists_published(Claim)  # whom and what the published claims reach changes with them
     return {**page, "results": [shape(request, row) for row in page["results"]]}
 
 

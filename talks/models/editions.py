@@ -1,12 +1,11 @@
-"""The edition of the public pages: a number that every write to desk data moves on.
+"""The public pages' clocks: the edition, which an import moves on for every page, and the
+stamps of the tags a write changed, which make only the pages showing them stale
+(``talks.page_tags``).
 
-The public pages are cached per edition, so a change to anything a page shows (a claim, a
-citation, a source, a person, a meeting, a contradiction) makes every cached page stale at
-once, in every server process, because the number lives in the database that the write
-itself goes to.
-
-This is not desk data: it records nothing an editor wrote, so it has no history, no admin
-and no place in fixtures. The history of a write is in the history of what was written.
+Both live in the database that the writes themselves go to, so every server process sees
+them at once, whatever cache it has. They are not desk data: they record nothing an editor
+wrote, so they have no history, no admin and no place in fixtures. The history of a write is
+in the history of what was written.
 """
 
 from django.db import connections, models, router, transaction
@@ -74,3 +73,29 @@ def advance_edition(sender, using=None, **kwargs):
 
 def _new_edition():
     Edition.advance()
+
+
+class PageStamp(models.Model):
+    """When the records a tag names last changed on the public pages: ``stamp`` is the page
+    clock's reading (``talks.page_tags``), doubled, plus one when the change took something
+    off the public pages."""
+
+    tag = models.CharField(max_length=200, primary_key=True)
+    stamp = models.BigIntegerField(db_index=True)
+
+    def __str__(self):
+        return f"{self.tag} at {self.stamp >> 1}"
+
+
+class PendingStamp(models.Model):
+    """A tag a write changed, written in the write's own transaction and removed when the
+    write's stamp is made after its commit: while it is here, every page with the tag is
+    stale, so a change whose stamp failed is never served from the cache. ``stamp`` is
+    negative: -1 when the change took something off the public pages, else -2."""
+
+    tag = models.CharField(max_length=200, db_index=True)
+    stamp = models.SmallIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.tag}, pending since {self.created_at:%H:%M:%S}"

@@ -28,7 +28,7 @@ def public_page(view=None, *, lists=()):
 
     def page(request, *args, **kwargs):
         for model in lists:
-            page_tags.lists(model)
+            page_tags.lists_published(model)
         return view(request, *args, **kwargs)
 
     page = csrf_exempt(require_safe(page if lists else view))

@@ -32,7 +32,7 @@ from django.utils import timezone
 from sources.models import Source, SourceBasis
 from sources.records import TimestampedModel
 
-from . import visibility
+from . import edge_cache, visibility
 from .models import (
     Citation,
     Claim,
@@ -295,6 +295,7 @@ def stamp(tags, *, using, marks=()):
         _keep_newest(using, {tag: reading << 1 | hard for tag, hard in tags.items()})
         PendingStamp.objects.using(using).filter(pk__in=marks).delete()
         PendingStamp.objects.using(using).filter(created_at__lt=left).delete()
+    edge_cache.ban(tags)
 
 
 def _keep_newest(using, stamps):

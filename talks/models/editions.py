@@ -60,7 +60,7 @@ class Edition(models.Model):
 
 
 def advance_edition(sender, using=None, **kwargs):
-    """Signal receiver: any saved or deleted record of the desk starts a new edition.
+    """A write that sends no signals (the importer's COPY) starts a new edition: every page.
 
     Once the write commits, and once per transaction: a long import holds no lock on the
     edition row that every other editor's save would wait for. A page rendered between the
@@ -72,7 +72,10 @@ def advance_edition(sender, using=None, **kwargs):
 
 
 def _new_edition():
+    from .. import edge_cache  # the edge drops every page too
+
     Edition.advance()
+    edge_cache.ban()
 
 
 class PageStamp(models.Model):

@@ -13,6 +13,13 @@ trivial Django view on the same server, as a ratio measured in the same run.
 for an address never asked for in this edition: another claim each time, or the list and
 the search with a query string never seen (a search for two words, the list with an unused
 parameter), so every request renders the page and runs its queries.
+
+Then the busy desk: the warm claim pages are read while this process writes, as editors do,
+(a) a draft saved ten times a second, (b) one published claim outside the warm set corrected
+every second, (c) one of the warm pages corrected every ten seconds. Each mode prints req/s,
+p50, p99 and the share of answers from the page cache, next to /healthz and as a ratio to
+the quiet desk; for (c), the time from each correction's commit until a reader sees it.
+``--busy-only`` runs the quiet and busy runs alone.
 """
 
 import argparse
@@ -56,6 +63,7 @@ def main():
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
     parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the data")
+    parser.add_argument("--busy-only", action="store_true", help="only the quiet and busy desk")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install -y wrk")
@@ -72,11 +80,14 @@ def main():
 
     server = serve(args.workers)
     try:
-        results = run_all(addresses, args.seconds, args.connections)
+        results = {} if args.busy_only else run_all(addresses, args.seconds, args.connections)
+        busy = run_busy(addresses["claim, warm"], args.seconds, args.connections)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    report(results, args)
+    if results:
+        report(results, args)
+    report_busy(busy, args)
 
 
 # --- The data -----------------------------------------------------------------------------
@@ -352,6 +363,21 @@ request = function()
   if i > #paths then i = 1 end
   return wrk.format("GET", paths[i])
 end
+-- The share of answers from the page cache ("stale": the copy, while a reader renders it).
+local threads = {}
+setup = function(thread) table.insert(threads, thread) end
+cached, answered = 0, 0
+response = function(status, headers, body)
+  answered = answered + 1
+  if headers["X-Cache"] == "hit" or headers["X-Cache"] == "stale" then cached = cached + 1 end
+end
+done = function(summary, latency, requests)
+  local c, a = 0, 0
+  for _, thread in ipairs(threads) do
+    c, a = c + thread:get("cached"), a + thread:get("answered")
+  end
+  io.write(string.format("cached %d of %d\\n", c, a))
+end
 """
 
 
@@ -418,12 +444,129 @@ def wrk(script, listing, seconds, connections):
     ).stdout
     if "Non-2xx" in out:
         sys.exit(f"Some requests failed:\n{out}")
+    cached, answered = map(int, re.search(r"cached (\d+) of (\d+)", out).groups())
     return {
+        "hits": cached / max(answered, 1),
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "p50": latency(out, "50"),
         "p99": latency(out, "99"),
         "requests": int(re.search(r"(\d+) requests in", out).group(1)),
     }
+
+
+# --- The busy desk ---------------------------------------------------------------------------
+
+BUSY_MODES = {
+    "quiet": None,
+    "(a) draft saved 10/s": 0.1,
+    "(b) other claim corrected 1/s": 1.0,
+    "(c) a read page corrected 1/10 s": 10.0,
+}
+
+
+def run_busy(warm_paths, seconds, connections):
+    """The warm claim pages under load while a thread of this process writes as a mode says."""
+    import threading
+
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="fd_public_bench_") as tmp:
+        script, trivial, listing = Path(tmp) / "paths.lua", Path(tmp) / "t.txt", Path(tmp) / "p"
+        script.write_text(LUA)
+        trivial.write_text("/healthz\n")
+        listing.write_text("\n".join(warm_paths) + "\n")
+        for mode, every in BUSY_MODES.items():
+            warm_up(warm_paths, connections)
+            stop, seen_after = threading.Event(), []
+            writer = threading.Thread(
+                target=write_while_read, args=(mode, every, warm_paths, stop, seen_after)
+            )
+            before = wrk(script, trivial, seconds / 2, connections)
+            if every:
+                writer.start()
+            result = wrk(script, listing, seconds, connections)
+            stop.set()
+            if every:
+                writer.join()
+            after = wrk(script, trivial, seconds / 2, connections)
+            result["trivial"] = (before["rps"] + after["rps"]) / 2
+            result["seen_after"] = seen_after
+            results[mode] = result
+            print(f"  {mode:34} {result['rps']:8.0f} req/s {result['hits']:6.1%}", flush=True)
+    return results
+
+
+def write_while_read(mode, every, warm_paths, stop, seen_after):
+    """Write as ``mode`` says every ``every`` seconds until ``stop``; for a correction of a
+    page being read, record how long after its commit a reader first saw it."""
+    from django.db import connection
+
+    from talks.models import Claim
+
+    warm_slugs = [path.split("/")[2] for path in warm_paths]
+    draft = Claim.objects.filter(status="draft").first() or Claim.objects.create(
+        text="A draft the desk keeps rewriting.", status="draft"
+    )
+    other = Claim.objects.filter(status="published").exclude(slug__in=warm_slugs).first()
+    read = Claim.objects.get(slug=warm_slugs[0])
+    n = 0
+    while not stop.wait(every):
+        n += 1
+        if mode.startswith("(a)"):
+            draft.text = f"A draft the desk keeps rewriting, version {n}."
+            draft.save()
+        elif mode.startswith("(b)"):
+            other.text, other._change_reason = f"{other.text.split(' [')[0]} [{n}]", "Reworded"
+            other.save()
+        else:
+            marker = f"[correction {time.time_ns()}]"
+            read.text, read._change_reason = f"{read.text.split(' [')[0]} {marker}", "Reworded"
+            read.save()
+            committed = time.perf_counter()
+            seen_after.append(first_seen(f"/claims/{read.slug}/", marker, committed))
+    connection.close()
+
+
+def first_seen(path, marker, committed):
+    """Seconds from ``committed`` until a reader's request for ``path`` shows ``marker``."""
+    while time.perf_counter() - committed < 10:
+        with urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}", timeout=10) as response:
+            if marker in response.read().decode():
+                return time.perf_counter() - committed
+    return float("inf")
+
+
+def report_busy(results, args):
+    print(
+        f"\nThe busy desk: the {WARM_SET} warm claim pages at {CLAIMS:,} published claims, read "
+        f"for {args.seconds} s per mode with {args.connections} connections while this process "
+        f"writes; ratios to /healthz and to the quiet desk, measured in this run\n"
+    )
+    print(
+        f"{'mode':35}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'cached':>8}"
+        f"{'healthz':>9}{'ratio':>7}{'to quiet':>9}"
+    )
+    quiet = results["quiet"]["rps"] / results["quiet"]["trivial"]
+    for mode, result in results.items():
+        ratio = result["rps"] / result["trivial"]
+        result["to_quiet"] = ratio / quiet
+        print(
+            f"{mode:35}{result['rps']:8.0f}{result['p50']:8.1f}{result['p99']:8.1f}"
+            f"{result['hits']:8.1%}{result['trivial']:9.0f}{ratio:7.2f}{result['to_quiet']:9.2f}"
+        )
+    a, b, c = (results[mode] for mode in list(BUSY_MODES)[1:])
+    seen = c["seen_after"]
+    slowest = max(seen, default=float("inf"))
+    print(
+        "\n(c) corrections seen by a reader after their commit: "
+        + ", ".join(f"{s * 1000:.0f} ms" for s in seen)
+    )
+    print(
+        f"Goals: (a) >= 0.95 of quiet: {a['to_quiet']:.2f} {verdict(a['to_quiet'] >= 0.95)}; "
+        f"(b) >= 0.8 of quiet with >= 95% cached: {b['to_quiet']:.2f}, {b['hits']:.1%} "
+        f"{verdict(b['to_quiet'] >= 0.8 and b['hits'] >= 0.95)}; (c) seen within 1 s: "
+        f"{slowest * 1000:.0f} ms {verdict(slowest <= 1)}, p99 < 100 ms: {c['p99']:.1f} ms "
+        f"{verdict(c['p99'] < 100)}"
+    )
 
 
 def latency(out, percent):

@@ -235,6 +235,14 @@ FACTDESK_PUBLISHER_URL = os.environ.get("FACTDESK_PUBLISHER_URL", "")
 # A Varnish in front of the public pages (docs/varnish.vcl): pages name their tags to it,
 # and a write bans the pages it makes stale (talks/public/edge.py). Empty: no edge cache.
 VARNISH_URL = os.environ.get("VARNISH_URL", "")
+# Where readers reach the public pages ("https://desk.example", several comma-separated): a
+# corrected claim's page is rendered again there in the background (talks/public/tasks.py),
+# so the next reader is served from the cache. Empty: the first reader renders it.
+FACTDESK_PUBLIC_ORIGINS = [
+    origin.strip().rstrip("/")
+    for origin in os.environ.get("FACTDESK_PUBLIC_ORIGINS", "").split(",")
+    if origin.strip()
+]
 
 # The read API (talks/api/): requests a client address may make, counted in the cache above;
 # the address is X-Forwarded-For's behind the proxy, as for the admin's login throttle.

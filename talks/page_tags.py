@@ -26,6 +26,7 @@ import contextvars
 import datetime
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import connections, router, transaction
 from django.utils import timezone
 
@@ -296,6 +297,22 @@ def stamp(tags, *, using, marks=()):
         PendingStamp.objects.using(using).filter(pk__in=marks).delete()
         PendingStamp.objects.using(using).filter(created_at__lt=left).delete()
     edge_cache.ban(tags)
+    _render_again(tags)
+
+
+def _render_again(tags):
+    """Have the corrected claims' pages rendered again in the background (not a claim taken
+    off the public pages: its page is gone)."""
+    prefix = record_tag(Claim, "")
+    claim_ids = sorted(
+        int(pk)
+        for tag, hard in tags.items()
+        if not hard and tag.startswith(prefix) and (pk := tag.removeprefix(prefix)).isdigit()
+    )
+    if claim_ids and settings.FACTDESK_PUBLIC_ORIGINS:
+        from .public.tasks import render_claim_pages
+
+        render_claim_pages.enqueue(claim_ids=claim_ids)
 
 
 def _keep_newest(using, stamps):

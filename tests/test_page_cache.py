@@ -203,3 +203,24 @@ def test_a_transaction_stamps_once_at_its_commit_and_a_rollback_not_at_all(
         transaction.set_rollback(True)
     assert callbacks == []
     assert clock_now() == clock + 1
+
+
+def test_a_corrected_page_is_rendered_again_in_the_background(client, desk, commits, settings):
+    """With the readers' origin known, a correction enqueues the claim's pages; once the task
+    has run, the next reader is served the corrected page from the cache."""
+    from django_tasks_db.models import DBTaskResult
+
+    from talks.public.tasks import render_claim_pages
+
+    settings.FACTDESK_PUBLIC_ORIGINS = ["http://testserver"]
+    read = desk["read"]
+    url = read.get_absolute_url()
+    warm(client, url)
+
+    commits(lambda: save(read, text="Read, corrected"))
+    (queued,) = DBTaskResult.objects.filter(task_path=render_claim_pages.module_path)
+    assert queued.args_kwargs["kwargs"] == {"claim_ids": [read.pk]}
+
+    assert render_claim_pages.call(claim_ids=[read.pk]) == 2  # in English and in Ukrainian
+    page = client.get(url)
+    assert (page["X-Cache"], "Read, corrected" in page.content.decode()) == ("hit", True)

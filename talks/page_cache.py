@@ -9,23 +9,30 @@ answer is unchanged.
 
 While an answer renders again after a change, other readers get the stale copy (one render
 per change, however many ask), unless the change took something off the public pages: then
-each waits for the new answer. ``stale-while-revalidate`` lets a shared cache in front do
-the same, and with ``VARNISH_URL`` set each response names its tags (``Cache-Tag``) for the
-bans a write sends it.
+each waits for the new answer. With ``FACTDESK_PUBLIC_ORIGINS`` set, a corrected claim's
+pages are rendered again in the background (``render_claim_pages``, enqueued by the write's
+stamp), so the next reader finds them cached. ``stale-while-revalidate`` lets a shared cache
+in front do the same, and with ``VARNISH_URL`` set each response names its tags
+(``Cache-Tag``) for the bans a write sends it.
 """
 
 import hashlib
 import time
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIHandler
 from django.db import router
 from django.http import HttpResponse
+from django.tasks import task
+from django.test import RequestFactory
+from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
-from . import page_tags
+from . import page_tags, visibility
 from .models.editions import Edition
 
 # Browsers and shared caches may keep an answer this long before they ask again, and use it
@@ -111,3 +118,26 @@ def cache_key(kind, language, request, *, edition):
     host and scheme included (answers carry absolute URLs)."""
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     return f"{kind}:{edition}:{language}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+# --- Rendered before readers ask -----------------------------------------------------------
+
+
+@task
+def render_claim_pages(claim_ids):
+    """Render the pages of the published claims among ``claim_ids`` into the page cache, in
+    every language and at every origin readers use, through the whole middleware stack."""
+    handler, factory = WSGIHandler(), RequestFactory()
+    claims = list(visibility.claims().filter(pk__in=claim_ids).only("slug"))
+    rendered = 0
+    for origin in settings.FACTDESK_PUBLIC_ORIGINS:
+        address = urlsplit(origin)
+        for claim in claims:
+            for language, _ in settings.LANGUAGES:
+                with translation.override(language):
+                    path = claim.get_absolute_url()
+                request = factory.get(
+                    path, headers={"host": address.netloc}, secure=address.scheme == "https"
+                )
+                rendered += handler.get_response(request).status_code == 200
+    return rendered

@@ -310,7 +310,7 @@ def _render_again(tags):
         if not hard and tag.startswith(prefix) and (pk := tag.removeprefix(prefix)).isdigit()
     )
     if claim_ids and settings.FACTDESK_PUBLIC_ORIGINS:
-        from .public.tasks import render_claim_pages
+        from .page_cache import render_claim_pages
 
         render_claim_pages.enqueue(claim_ids=claim_ids)
 

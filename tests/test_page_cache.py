@@ -210,7 +210,7 @@ def test_a_corrected_page_is_rendered_again_in_the_background(client, desk, comm
     has run, the next reader is served the corrected page from the cache."""
     from django_tasks_db.models import DBTaskResult
 
-    from talks.public.tasks import render_claim_pages
+    from talks.page_cache import render_claim_pages
 
     settings.FACTDESK_PUBLIC_ORIGINS = ["http://testserver"]
     read = desk["read"]

@@ -8,9 +8,13 @@ class TalksConfig(AppConfig):
     verbose_name = "Claims, people and meetings"
 
     def ready(self):
+        from simple_history.signals import post_create_historical_record
+
         from sources.records import TimestampedModel
 
+        from .models import Claim
         from .models.editions import advance_edition
+        from .notifications import claim_recorded
 
         # Every record of the desk, in both apps, moves the public pages to a new edition.
         for model in apps.get_models():
@@ -19,6 +23,10 @@ class TalksConfig(AppConfig):
                 post_delete.connect(
                     advance_edition, sender=model, dispatch_uid=f"edition-del-{model}"
                 )
+        # Partners are told of each claim published or corrected, whichever path wrote it.
+        post_create_historical_record.connect(
+            claim_recorded, sender=Claim.history.model, dispatch_uid="claim-notifications"
+        )
 
 
 class DeskAdminConfig(admin_apps.AdminConfig):

@@ -163,19 +163,24 @@ class ClaimHistoryQuerySet(HistoricalQuerySet):
         )
         corrections, before = [], None
         for claim_id, made_at, reason, status, text, verdict in rows:
-            if (
-                before
-                and before.claim_id == claim_id
-                and before.status == ClaimStatus.PUBLISHED
-                and (before.text, before.verdict) != (text, verdict)
-            ):
+            after = _Version(claim_id, status, text, verdict)
+            if before and before.claim_id == claim_id and corrects(before, after):
                 corrections.append(
                     Correction(
                         claim_id, made_at, reason or "", text, before.text, verdict, before.verdict
                     )
                 )
-            before = _Version(claim_id, status, text, verdict)
+            before = after
         return corrections
+
+
+def corrects(before, after):
+    """Whether the version ``after`` corrects ``before``: a change to the text or the verdict
+    of a claim while it was published."""
+    return before.status == ClaimStatus.PUBLISHED and (before.text, before.verdict) != (
+        after.text,
+        after.verdict,
+    )
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

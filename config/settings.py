@@ -249,6 +249,13 @@ FACTDESK_PUBLIC_ORIGINS = [
 FACTDESK_API_RATE_LIMIT = os.environ.get("FACTDESK_API_RATE_LIMIT", "600/min")
 NINJA_NUM_PROXIES = AXES_IPWARE_PROXY_COUNT
 
+# Notifications to partners (talks/notifications.py): the desk's own address, which the links
+# they carry start with, and the first wait before a failed delivery is retried (it doubles).
+FACTDESK_SITE_URL = os.environ.get("FACTDESK_SITE_URL", "http://127.0.0.1:8000")
+FACTDESK_NOTIFICATION_RETRY_SECONDS = int(
+    os.environ.get("FACTDESK_NOTIFICATION_RETRY_SECONDS", "60")
+)
+
 # Content Security Policy: no inline script or style anywhere, the admin included; the
 # public pages need no script at all (their JSON-LD is data, not script). The one inline
 # style allowed, by its hash, is simple-history's `style="border-top: 0"` on its history list;

@@ -8,9 +8,13 @@ class TalksConfig(AppConfig):
     verbose_name = "Claims, people and meetings"
 
     def ready(self):
+        from simple_history.signals import post_create_historical_record
+
         from sources.records import TimestampedModel
 
         from . import page_tags
+        from .models import Claim
+        from .notifications import claim_recorded
 
         # Every record of the desk, in both apps, tags the public pages that load it and
         # stamps the pages its writes change (talks/page_tags.py).
@@ -21,6 +25,10 @@ class TalksConfig(AppConfig):
                 pre_save.connect(page_tags.before_save, sender=model, dispatch_uid=uid)
                 post_save.connect(page_tags.saved, sender=model, dispatch_uid=uid)
                 post_delete.connect(page_tags.deleted, sender=model, dispatch_uid=uid)
+        # Partners are told of each claim published or corrected, whichever path wrote it.
+        post_create_historical_record.connect(
+            claim_recorded, sender=Claim.history.model, dispatch_uid="claim-notifications"
+        )
 
 
 class DeskAdminConfig(admin_apps.AdminConfig):

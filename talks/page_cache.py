@@ -90,7 +90,7 @@ def render_and_keep(key, render, *, previous, rendered_at):
         etag=etag,
         last_modified=previous.last_modified if unchanged else int(time.time()),
         rendered_at=rendered_at,
-        tags=frozenset(tags),
+        tags=page_tags.bounded(tags),
     )
     cache.set(key, page, CACHE_SECONDS)
     return page

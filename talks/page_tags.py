@@ -47,6 +47,7 @@ from .models import (
 )
 from .models.editions import EDITION_ROW, Edition, PageStamp, PendingStamp
 
+MAX_TAGS = 100  # a page showing more records is tagged by their models
 TABLE, PENDING_TABLE = PageStamp._meta.db_table, PendingStamp._meta.db_table
 # A stamp is the clock's reading, doubled, plus one if hard; a pending one is negative.
 PENDING, PENDING_HARD = -2, -1
@@ -86,6 +87,23 @@ def lists(child, *records):
     tags = _collecting.get()
     if tags is not None:
         tags.update(additions_tag(type(record), record.pk, child) for record in records)
+
+
+def bounded(tags):
+    """A page's tags, at most ``MAX_TAGS`` of them: beyond that (a feed of every claim), each
+    record's tag gives way to its model's published-set tag, which every change of a shown
+    record of the model stamps too, so the page goes stale as often or more, never less."""
+    if len(tags) <= MAX_TAGS:
+        return frozenset(tags)
+    return frozenset(_coarse(tag) for tag in tags)
+
+
+def _coarse(tag):
+    record, _, child = tag.partition("+")
+    if child:
+        return f"{child}+"
+    label, _, pk = record.partition(":")
+    return f"{label}+" if pk else tag
 
 
 def lists_published(model):
@@ -237,9 +255,7 @@ def _changed(model, instance, before, after, using):
     shown_after = after is not None and visibility.on_public_pages(model, after, published)
     if not (shown_before or shown_after):
         return
-    tags = {record_tag(model, instance.pk)}
-    if model is Claim:
-        tags.add(additions_tag(Claim))
+    tags = {record_tag(model, instance.pk), additions_tag(model)}
     if shown_after:
         for field in _desk_foreign_keys(model):
             new = after[field.attname]

@@ -1,14 +1,15 @@
 """Who may do what on the desk: the editorial roles, their permissions, and each refusal.
 
 Three roles, made as groups by migration 0006 from ``ROLES`` below (a change to ``ROLES`` needs
-a migration of its own for desks that ran 0006 already):
+a migration of its own, running 0006's code again, for desks that ran 0006 already):
 
 - a *contributor* adds and edits drafts, sources, people, meetings and statements, and flags
   contradictions;
 - an *editor* also reviews claims and sets their verdicts, edits published claims, confirms or
   dismisses contradictions and imports fixtures;
-- a *chief editor* also publishes and retracts claims, resolves contradictions, and deletes
-  and restores records.
+- a *chief editor* also publishes and retracts claims, resolves contradictions, deletes
+  and restores records, and registers the partners the desk notifies of each publication
+  and correction.
 
 Every path that writes asks the questions here: the admin's forms, actions, inlines and
 permissions, the link models' own pages, the history revert (a change from the record as it
@@ -89,6 +90,9 @@ ROLES["Chief editor"] = [
     "talks.claim:publish_claim",
     "talks.contradiction:resolve_contradiction",
     *(f"{label}:delete" for label in [*RECORDS, "talks.contradiction"]),
+    # Partners' notification addresses (talks.notifications) and the log of what was sent.
+    *(f"talks.subscription:{action}" for action in ("view", "add", "change", "delete")),
+    "talks.delivery:view",
 ]
 
 

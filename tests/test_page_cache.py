@@ -224,3 +224,19 @@ def test_a_corrected_page_is_rendered_again_in_the_background(client, desk, comm
     assert render_claim_pages.call(claim_ids=[read.pk]) == 2  # in English and in Ukrainian
     page = client.get(url)
     assert (page["X-Cache"], "Read, corrected" in page.content.decode()) == ("hit", True)
+
+
+def test_a_page_of_many_records_is_tagged_by_their_models_and_still_follows_each(
+    client, commits
+):
+    claims = commits(lambda: [make_claim(text=f"Claim {n}", **PUBLISHED) for n in range(120)])
+    draft = commits(lambda: make_claim(text="A draft"))
+    url = "/sitemap-claims.xml"
+    warm(client, url)
+    (key,) = [k for k in cache._cache if "public-page" in k]  # noqa: SLF001 (locmem's own)
+    assert len(cache.get(key.split(":", 2)[2]).tags) <= page_tags.MAX_TAGS
+
+    commits(lambda: save(draft, text="A draft, rewritten"))
+    assert cache_status(client, url) == "hit"
+    commits(lambda: save(claims[7], slug="claim-seven-corrected"))
+    assert "claim-seven-corrected" in client.get(url).content.decode()

@@ -1,6 +1,7 @@
 """The public pages read well for the seed: claims, provenance, people, meetings, sources,
 search, the corrections log, ClaimReview, the feed and the sitemap."""
 
+import datetime
 import json
 import re
 from html.parser import HTMLParser
@@ -8,16 +9,18 @@ from io import StringIO
 from xml.etree import ElementTree
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Q
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from sources.models import SourceBasis
 from talks import visibility
-from talks.models import Claim
+from talks.models import Citation, Claim
 
-from .conftest import SEED_FIXTURE
+from .conftest import SEED_FIXTURE, make_claim, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -287,6 +290,7 @@ def test_claim_review_carries_every_property_google_asks_for(seed, client):
         "headline": claim.citations.get(source__slug="article-2025-12-05-miami-talks").source.title,
         "url": f"{base}/sources/article-2025-12-05-miami-talks/",
         "datePublished": "2025-12-05",
+        "inLanguage": "en",
     }
     announcement = {
         "@type": "CreativeWork",
@@ -300,7 +304,9 @@ def test_claim_review_carries_every_property_google_asks_for(seed, client):
         "@type": "ClaimReview",
         "url": f"{base}/claims/zelenskyy-peace-plan-20-points/",
         "claimReviewed": "The peace plan now contains 20 points.",
+        "inLanguage": "en",
         "datePublished": "2025-12-05",
+        "dateModified": claim.published_at.isoformat(),
         "author": {
             "@type": "Organization",
             "name": "Kyiv Fact Desk",
@@ -315,6 +321,8 @@ def test_claim_review_carries_every_property_google_asks_for(seed, client):
         },
         "itemReviewed": {
             "@type": "Claim",
+            "text": "The peace plan now contains 20 points.",
+            "inLanguage": "en",
             "author": {
                 "@type": "Person",
                 "name": "Volodymyr Zelenskyy",
@@ -332,9 +340,64 @@ def test_claim_review_of_an_unattributed_unverifiable_claim(seed, client):
     review = claim_review(client.get(claim.get_absolute_url()))
     assert review["reviewRating"] == {"@type": "Rating", "alternateName": "Unverifiable"}
     item = review["itemReviewed"]
-    assert item["author"] == {"@type": "Organization", "name": "The article’s headline"}
+    # The article names neither author nor outlet: the claimant is who the desk wrote down,
+    # not an organisation.
+    assert item["author"] == {"@type": "Person", "name": "The article’s headline"}
+    assert item["firstAppearance"]["url"].endswith("/sources/article-2025-12-05-miami-talks/")
     assert item["datePublished"] == "2025-12-05"
     assert review["author"]["url"] == "http://testserver/"
+
+
+def test_claim_review_names_the_claimant_from_where_the_claim_starts(client):
+    outlet = make_source(title="Kyiv Post story", outlet="Kyiv Post", language="en")
+    article = make_source(title="Relaying article", published_on=datetime.date(2025, 12, 5))
+    SourceBasis.objects.create(source=article, basis=outlet)
+    words = "The delegation agreed on every one of the twenty points in Miami after long talks."
+    claim = make_claim(
+        text=words, claimant_label="Unnamed officials", status="published", verdict="false"
+    )
+    Citation.objects.create(claim=claim, source=article)
+    Citation.objects.create(claim=claim, source=outlet)
+    review = claim_review(client.get(claim.get_absolute_url()))
+    item = review["itemReviewed"]
+    assert len(review["claimReviewed"]) <= 75
+    assert words.startswith(review["claimReviewed"].rstrip("…"))
+    assert item["text"] == words
+    assert item["author"] == {"@type": "Organization", "name": "Kyiv Post"}
+    assert item["firstAppearance"]["headline"] == "Kyiv Post story"
+    assert [work["headline"] for work in item["appearance"]] == [
+        "Relaying article",
+        "Kyiv Post story",
+    ]
+
+    outlet.author = "Olena Roshchyna"
+    outlet.save()
+    cache.clear()  # the edition moves on at commit, which this test never reaches
+    item = claim_review(client.get(claim.get_absolute_url()))["itemReviewed"]
+    assert item["author"] == {"@type": "Person", "name": "Olena Roshchyna"}
+
+
+def test_the_claim_review_feed_holds_every_published_review_and_each_correction(seed, client):
+    corrected = Claim.objects.get(slug="rubio-task-beyond-ending-war")
+    corrected.verdict, corrected._change_reason = "misleading", "Rubio spoke of the talks only"
+    corrected.save()
+    make_claim(text="A draft nobody reads", verdict="false")
+
+    response = client.get("/claimreview.json")
+    assert response["Content-Type"] == "application/ld+json"
+    feed = response.json()
+    assert (feed["@context"], feed["@type"]) == ("https://schema.org", "DataFeed")
+    elements = {e["item"]["url"].split("/")[-2]: e for e in feed["dataFeedElement"]}
+    assert set(elements) == set(visibility.claims().values_list("slug", flat=True))
+    element = elements[corrected.slug]
+    [correction] = element["item"]["correction"]
+    assert correction["text"] == "Rubio spoke of the talks only"
+    assert element["dateModified"] == correction["datePublished"] == feed["dateModified"]
+    assert element["item"]["reviewRating"]["alternateName"] == "Misleading"
+    assert claim_review(client.get(corrected.get_absolute_url())) == {
+        "@context": "https://schema.org",
+        **element["item"],
+    }
 
 
 def test_claim_review_links_a_source_to_its_own_address_when_the_desk_has_one(seed, client):

@@ -66,6 +66,7 @@ def public_urls(claim):
         meeting.get_absolute_url(),
         f"/sources/{source.slug}/",
         "/feed/",
+        "/claimreview.json",
         "/sitemap.xml",
         "/sitemap-claims.xml",
         "/robots.txt",
@@ -329,7 +330,8 @@ def test_claim_page_runs_the_same_queries_with_one_or_fifty_of_everything(client
 
 
 @pytest.mark.parametrize(
-    "page", ["/claims/", "/claims/?q=claim", "person", "meeting", "source", "/feed/"]
+    "page",
+    ["/claims/", "/claims/?q=claim", "person", "meeting", "source", "/feed/", "/claimreview.json"],
 )
 def test_other_pages_run_the_same_queries_whatever_their_size(client, page):
     counts = []

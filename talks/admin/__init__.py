@@ -1,1 +1,1 @@
-from . import claims, contradictions, imports, meetings, people, sources  # noqa: F401  (registers the admins)
+from . import claims, contradictions, imports, meetings, notifications, people, sources  # noqa: F401,E501  (registers the admins)

@@ -19,9 +19,13 @@ def create_roles(apps, schema_editor):
             label, action = grant.split(":")
             app_label, model_name = label.split(".")
             codename = action if "_" in action else f"{action}_{model_name}"
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+            # A grant on a model that a later migration makes waits for that migration,
+            # which runs this again (0016, the partners' notifications).
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is not None:
+                group.permissions.add(permission)
 
 
 def remove_roles(apps, schema_editor):

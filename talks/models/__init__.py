@@ -3,6 +3,7 @@ from .contradictions import Contradiction, ContradictionSuggestion
 from .editions import Edition  # noqa: F401  (the pages' clock, not desk data)
 from .imports import ImportRun
 from .meetings import Meeting, MeetingCitation, Participant
+from .notifications import Delivery, Subscription  # noqa: F401  (Delivery: a log, not desk data)
 from .people import Person, PersonAlias, PersonNameKey, Role, RoleCitation  # noqa: F401
 from .statements import Statement
 
@@ -21,4 +22,5 @@ __all__ = [
     "Role",
     "RoleCitation",
     "Statement",
+    "Subscription",
 ]

@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime
+import functools
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -162,19 +163,24 @@ class ClaimHistoryQuerySet(HistoricalQuerySet):
         )
         corrections, before = [], None
         for claim_id, made_at, reason, status, text, verdict in rows:
-            if (
-                before
-                and before.claim_id == claim_id
-                and before.status == ClaimStatus.PUBLISHED
-                and (before.text, before.verdict) != (text, verdict)
-            ):
+            after = _Version(claim_id, status, text, verdict)
+            if before and before.claim_id == claim_id and corrects(before, after):
                 corrections.append(
                     Correction(
                         claim_id, made_at, reason or "", text, before.text, verdict, before.verdict
                     )
                 )
-            before = _Version(claim_id, status, text, verdict)
+            before = after
         return corrections
+
+
+def corrects(before, after):
+    """Whether the version ``after`` corrects ``before``: a change to the text or the verdict
+    of a claim while it was published."""
+    return before.status == ClaimStatus.PUBLISHED and (before.text, before.verdict) != (
+        after.text,
+        after.verdict,
+    )
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -347,10 +353,10 @@ class Claim(SluggedModel):
         Each tree starts at a cited source that no other cited source relays (the article a
         reader sees) and follows what it rests on down to the other cited sources; sources
         the claim does not need are counted, not shown. Uses the prefetched citations and
-        one query for the bases behind them.
+        one query for the bases behind them (``source_bases``).
         """
         citations = {citation.source_id: citation for citation in self.citations.all()}
-        bases = ProvenanceMap(SourceBasis.objects.upstream_of(citations))
+        bases = self.source_bases
         behind = {source_id: bases.reaches(source_id) for source_id in citations}
         relayed = set().union(*behind.values()) if behind else set()
         roots = [c for c in citations.values() if c.source_id not in relayed]
@@ -364,6 +370,29 @@ class Claim(SluggedModel):
                 placed.add(step.source.pk)
             trees.append(tree)
         return trees
+
+    @functools.cached_property
+    def source_bases(self):
+        """Every step of provenance behind the claim's cited sources, in one query."""
+        cited = [citation.source_id for citation in self.citations.all()]
+        return ProvenanceMap(SourceBasis.objects.upstream_of(cited))
+
+    def origins(self, bases=None):
+        """The cited sources where the claim starts: those that rest, however indirectly, on no
+        other source the claim cites; a source cited as originating it first, then the
+        earliest. ``bases``: a ``ProvenanceMap`` when the caller holds one for many claims."""
+        bases = self.source_bases if bases is None else bases
+        citations = list(self.citations.all())
+        cited = {citation.source_id for citation in citations}
+        starts = [c for c in citations if not bases.reaches(c.source_id) & cited]
+        starts.sort(
+            key=lambda c: (
+                c.relation != CitationBase.Relation.ORIGINATES,
+                c.source.published_on or datetime.date.max,
+                c.source_id,
+            )
+        )
+        return [citation.source for citation in starts]
 
 
 class ClaimSubject(TimestampedModel):

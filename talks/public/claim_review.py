@@ -1,8 +1,11 @@
-"""The schema.org ClaimReview that search engines read from a published claim's page.
+"""The schema.org ClaimReview that search engines read from a published claim's page and from
+the desk's ClaimReview data feed (``/claimreview.json``).
 
-It carries what Google's fact-check markup requires and recommends: the claim as reviewed,
-the rating (the desk's five-point scale, named), the page, the date, the publishing
-organisation, and the claim itself with who made it, when and where it appeared.
+It carries what Google's fact-check markup requires and recommends: the claim in a few words
+as reviewed, the rating (the desk's five-point scale, named), the page, the dates (published,
+and modified by the last correction, each correction listed), the publishing organisation,
+and the claim itself: its words, who made it, when, its language, every source that carries
+it and the one where it first appeared (the origin of its source chain).
 """
 
 import json
@@ -13,47 +16,81 @@ from ..models.claims import VERDICT_RATINGS
 
 BEST_RATING = max(VERDICT_RATINGS.values())
 WORST_RATING = min(VERDICT_RATINGS.values())
+CLAIM_REVIEWED_LENGTH = 75  # Google: a short summary, under 75 characters on a phone
 
 
-def claim_review(claim, *, url, publisher, source_url):
+def claim_review(claim, *, url, publisher, source_url, corrections, bases=None):
     """The ClaimReview of ``claim`` (fetched ``with_provenance``) published at ``url``.
 
     ``publisher`` is {"name", "url"}; ``source_url(source)`` gives the link for a source: its
-    own address when the desk has one, else the desk's page about it.
+    own address when the desk has one, else the desk's page about it. ``corrections`` are
+    the claim's, oldest first; ``bases`` the provenance steps behind its sources, when the
+    caller holds them for many claims (``Claim.origins``).
     """
     rating = {"@type": "Rating", "alternateName": claim.get_verdict_display()}
     if claim.rating is not None:  # "unverifiable" is named, not scored
         rating.update(ratingValue=claim.rating, bestRating=BEST_RATING, worstRating=WORST_RATING)
     citations = list(claim.citations.all())
-    appearances = [creative_work(c.source, source_url(c.source)) for c in citations]
-    item = {"@type": "Claim", "author": claimant(claim), "appearance": appearances}
-    origins = [
-        work for c, work in zip(citations, appearances, strict=True) if c.relation == "originates"
-    ]
+    origins = claim.origins(bases)
+    item = {
+        "@type": "Claim",
+        "text": claim.text,
+        "inLanguage": claim.language,
+        "appearance": [creative_work(c.source, source_url(c.source)) for c in citations],
+    }
+    if author := claimant(claim, origins):
+        item["author"] = author
     if origins:
-        item["firstAppearance"] = origins[0]
+        item["firstAppearance"] = creative_work(origins[0], source_url(origins[0]))
     if date := claim_date(claim, citations):
         item["datePublished"] = date.isoformat()
-    return {
+    review = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": url,
-        "claimReviewed": claim.text,
+        "claimReviewed": claim.excerpt(CLAIM_REVIEWED_LENGTH),
+        "inLanguage": claim.language,
         "datePublished": claim.published_at.date().isoformat(),
+        "dateModified": modified(claim, corrections).isoformat(),
         "author": {"@type": "Organization", **publisher},
         "reviewRating": rating,
         "itemReviewed": item,
     }
+    if corrections:
+        review["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "datePublished": change.made_at.isoformat(),
+                "text": change.reason,
+            }
+            for change in corrections
+        ]
+    return review
 
 
-def claimant(claim):
+def modified(claim, corrections):
+    """When the review last changed for readers: its last correction, else its publication."""
+    return corrections[-1].made_at if corrections else claim.published_at
+
+
+def claimant(claim, origins):
+    """Who made the claim: the desk's person (with their Wikidata page), else who the source
+    where it starts names: its author, a person, or else its outlet, an organisation. Only
+    when the sources name neither is the claimant the words the desk recorded ("sources
+    within the delegation"): people, unnamed. None when nobody is recorded."""
     if claim.claimant_id:
         person = {"@type": "Person", "name": claim.claimant.name}
         if claim.claimant.wikidata_url:
             person["sameAs"] = claim.claimant.wikidata_url
         return person
-    # "Sources within the delegation", "the article's headline": a party, not a named person.
-    return {"@type": "Organization", "name": claim.claimant_label}
+    origin = origins[0] if origins else None
+    if origin and origin.author:
+        return {"@type": "Person", "name": origin.author}
+    if origin and origin.outlet:
+        return {"@type": "Organization", "name": origin.outlet}
+    if claim.claimant_label:
+        return {"@type": "Person", "name": claim.claimant_label}
+    return None
 
 
 def claim_date(claim, citations):
@@ -67,6 +104,8 @@ def creative_work(source, url):
     work = {"@type": "CreativeWork", "headline": source.title, "url": url}
     if source.published_on:
         work["datePublished"] = source.published_on.isoformat()
+    if source.language:
+        work["inLanguage"] = source.language
     if source.author:
         work["author"] = {"@type": "Person", "name": source.author}
     if source.outlet:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.entrance, name="entrance"),
     path("claims/", views.claim_list, name="claims"),
     path("feed/", public_page(ClaimFeed(), lists=[Claim]), name="feed"),
+    path("claimreview.json", views.claim_review_feed, name="claim-review-feed"),
     path("claims/<slug:slug>/", views.claim_detail, name="claim"),
     path("people/<slug:slug>/", views.person_detail, name="person"),
     path("meetings/<slug:slug>/", views.meeting_detail, name="meeting"),

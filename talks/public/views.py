@@ -7,10 +7,12 @@ unpublished is reachable: a draft, a claim in review or a retracted claim is not
 the people, meetings and sources only a published claim reaches have pages at all.
 """
 
+from collections import defaultdict
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -25,7 +27,7 @@ from sources.planner import planned_rows
 from sources.provenance import ProvenanceMap
 
 from .. import page_tags, visibility
-from ..models import Claim, Role
+from ..models import Citation, Claim, Role
 from .cache import public_page
 from .claim_review import claim_review, json_ld_script
 from .forms import ClaimFilterForm
@@ -85,10 +87,8 @@ def claim_detail(request, slug):
         claim,
         url=url,
         publisher=publishing_organisation(request),
-        source_url=lambda source: (
-            source.web_url
-            or request.build_absolute_uri(reverse("public:source", args=[source.slug]))
-        ),
+        source_url=source_link(request),
+        corrections=corrections,
     )
     context = {
         "claim": claim,
@@ -103,6 +103,49 @@ def claim_detail(request, slug):
         "claim_review": json_ld_script(review),
     }
     return TemplateResponse(request, "talks/public/claim_detail.html", context)
+
+
+@public_page(lists=[Claim, Citation, SourceBasis])
+def claim_review_feed(request):
+    """Every published ClaimReview as a schema.org DataFeed, for fact-check aggregators: one
+    document, each review with when it was published and last corrected, cached until a
+    published claim, citation or source step changes."""
+    claims = visibility.claims().with_provenance().newest_first()
+    corrections = defaultdict(list)
+    for change in Claim.history.filter(id__in=visibility.claims().values("pk")).corrections():
+        corrections[change.claim_id].append(change)
+    bases = ProvenanceMap(SourceBasis.objects.only("source", "basis"))
+    publisher, source_url = publishing_organisation(request), source_link(request)
+    elements = []
+    for claim in claims:
+        review = claim_review(
+            claim,
+            url=request.build_absolute_uri(claim.get_absolute_url()),
+            publisher=publisher,
+            source_url=source_url,
+            corrections=corrections[claim.pk],
+            bases=bases,
+        )
+        del review["@context"]  # the feed's own holds for every element
+        element = {
+            "@type": "DataFeedItem",
+            "dateCreated": review["datePublished"],
+            "dateModified": review["dateModified"],
+            "item": review,
+        }
+        elements.append(element)
+    feed = {
+        "@context": "https://schema.org",
+        "@type": "DataFeed",
+        "name": f"{settings.FACTDESK_PUBLISHER_NAME}: ClaimReview",
+        "url": request.build_absolute_uri(),
+        "dataFeedElement": elements,
+    }
+    if elements:
+        feed["dateModified"] = max(element["dateModified"] for element in elements)
+    return JsonResponse(
+        feed, content_type="application/ld+json", json_dumps_params={"ensure_ascii": False}
+    )
 
 
 @public_page
@@ -204,6 +247,14 @@ def first_few(claims):
     """The newest claims for a page about someone or something, and whether there are more."""
     found = list(claims[: CLAIMS_ON_A_PAGE_ABOUT + 1])
     return {"shown": found[:CLAIMS_ON_A_PAGE_ABOUT], "more": len(found) > CLAIMS_ON_A_PAGE_ABOUT}
+
+
+def source_link(request):
+    """The link for a source in ClaimReview: its own address when the desk has one, else the
+    desk's page about it."""
+    return lambda source: (
+        source.web_url or request.build_absolute_uri(reverse("public:source", args=[source.slug]))
+    )
 
 
 def publishing_organisation(request):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('talks', '0015_person_name_keys'),
+        ('talks', '0016_notifications'),
     ]
 
     operations = [

@@ -226,9 +226,7 @@ def test_a_corrected_page_is_rendered_again_in_the_background(client, desk, comm
     assert (page["X-Cache"], "Read, corrected" in page.content.decode()) == ("hit", True)
 
 
-def test_a_page_of_many_records_is_tagged_by_their_models_and_still_follows_each(
-    client, commits
-):
+def test_a_page_of_many_records_is_tagged_by_their_models_and_still_follows_each(client, commits):
     claims = commits(lambda: [make_claim(text=f"Claim {n}", **PUBLISHED) for n in range(120)])
     draft = commits(lambda: make_claim(text="A draft"))
     url = "/sitemap-claims.xml"

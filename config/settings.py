@@ -236,8 +236,9 @@ FACTDESK_PUBLISHER_URL = os.environ.get("FACTDESK_PUBLISHER_URL", "")
 # and a write bans the pages it makes stale (talks/public/edge.py). Empty: no edge cache.
 VARNISH_URL = os.environ.get("VARNISH_URL", "")
 # Where readers reach the public pages ("https://desk.example", several comma-separated): a
-# corrected claim's page is rendered again there in the background (talks/public/tasks.py),
-# so the next reader is served from the cache. Empty: the first reader renders it.
+# corrected claim's page is rendered again there in the background (talks/page_cache.py),
+# into the shared cache (REDIS_URL), so the next reader is served from it. Empty: the first
+# reader renders it.
 FACTDESK_PUBLIC_ORIGINS = [
     origin.strip().rstrip("/")
     for origin in os.environ.get("FACTDESK_PUBLIC_ORIGINS", "").split(",")

@@ -289,8 +289,9 @@ def test_import_fixtures_command_records_the_file_the_user_and_the_reason(tmp_pa
     assert history_rows(Claim, imported[1].pk).count() == 1
 
 
-def test_demo_command_imports_the_seed_with_history(django_user_model):
+def test_demo_command_imports_the_seed_with_history(django_user_model, settings):
     assert SEED_FIXTURE.exists(), "fixtures/seed.json is the demo's data set"
+    settings.DEBUG = True
 
     call_command("demo", no_serve=True, stdout=StringIO())
 

@@ -10,11 +10,13 @@ from django.contrib import admin
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.db import models, router, transaction
 from django.db.models.deletion import Collector
+from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..paginators import BoundedCountPaginator
 from .autocomplete import option_label
 from .deleted import DeletedRecordsMixin
+from .filters import OfferedFiltersChangeList, RefusedFilter
 from .forms import (
     REASON_FIELD,
     SEEN_FIELD,
@@ -74,12 +76,28 @@ class TrackedAdmin(
         """Search that indexes answer at any size (``sources.admin.search``); no duplicates."""
         return search(queryset, self.get_search_fields(request), search_term), False
 
+    def get_changelist(self, request, **kwargs):
+        return OfferedFiltersChangeList
+
     def changelist_view(self, request, extra_context=None):
         extra_context = {
             **(extra_context or {}),
             "has_restore_permission": self.has_restore_permission(request),
         }
-        return super().changelist_view(request, extra_context)
+        try:
+            return super().changelist_view(request, extra_context)
+        except RefusedFilter as refused:
+            return self.refused_filter_response(request, refused)
+
+    def refused_filter_response(self, request, refused):
+        """The list's page says what it cannot read, with the way back to the whole list."""
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"{str(self.opts.verbose_name_plural).capitalize()}: a filter is not valid",
+            "message": str(refused),
+        }
+        return TemplateResponse(request, "admin/sources/refused_filter.html", context, status=400)
 
     def has_change_permission(self, request, obj=None):
         """The model's permission, and the rulebook's answer for the record as it stands

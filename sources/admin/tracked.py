@@ -6,7 +6,8 @@ plain description of what the form changed. Inline rows and deletes carry the sa
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.db import models, router, transaction
 from django.db.models.deletion import Collector
@@ -24,6 +25,7 @@ from .forms import (
     CheckedAutocompleteSelect,
     CheckedModelChoiceField,
     DatabaseRulesForm,
+    is_valid_value,
 )
 from .history import HistoryPresentation
 from .search import search
@@ -88,6 +90,16 @@ class TrackedAdmin(
             return super().changelist_view(request, extra_context)
         except RefusedFilter as refused:
             return self.refused_filter_response(request, refused)
+
+    def response_action(self, request, queryset, **kwargs):
+        """A selection naming no row at all (an altered form) is refused with a message."""
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if not all(is_valid_value(self.opts.pk, value) for value in selected):
+            self.message_user(
+                request, "The selection names no row of this list: select again.", messages.ERROR
+            )
+            return None  # back to the list
+        return super().response_action(request, queryset, **kwargs)
 
     def refused_filter_response(self, request, refused):
         """The list's page says what it cannot read, with the way back to the whole list."""

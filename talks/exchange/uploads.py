@@ -64,7 +64,7 @@ def _remove_stale(folder):
     limit = time.time() - KEEP_SECONDS
     for path in folder.glob("*"):
         try:
-            if path.stat().st_mtime < limit:
+            if path.is_file() and path.stat().st_mtime < limit:  # not a folder left there
                 path.unlink()
         except FileNotFoundError:
             pass  # removed by a concurrent upload

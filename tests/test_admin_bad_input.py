@@ -131,3 +131,28 @@ def test_a_login_with_a_username_longer_than_any_account_is_a_form_error(client)
 
     assert response.status_code == 200
     assert "Ensure this value has at most 150 characters" in response.content.decode()
+
+
+ELEVEN_WORDS = " ".join(f"word{n}" for n in range(11))
+
+
+def test_an_admin_search_of_more_than_ten_words_is_refused(desk_client):
+    response = desk_client.get(reverse("admin:talks_claim_changelist"), {"q": ELEVEN_WORDS})
+
+    assert response.status_code == 400
+    assert "Search for at most 10 words or phrases at a time." in response.content.decode()
+
+
+def test_an_autocomplete_of_more_than_ten_words_is_refused(desk_client):
+    response = desk_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "talks",
+            "model_name": "contradiction",
+            "field_name": "claim_a",
+            "term": ELEVEN_WORDS,
+        },
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"error": "Search for at most 10 words or phrases at a time."}

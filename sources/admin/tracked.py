@@ -106,7 +106,7 @@ class TrackedAdmin(
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"{str(self.opts.verbose_name_plural).capitalize()}: a filter is not valid",
+            "title": f"{str(self.opts.verbose_name_plural).capitalize()}: not a list to show",
             "message": str(refused),
         }
         return TemplateResponse(request, "admin/sources/refused_filter.html", context, status=400)

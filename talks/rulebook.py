@@ -255,16 +255,3 @@ def suggestion_dismissal_refusal(user):
 def import_refusal(user):
     """Why ``user`` may not import fixtures at all."""
     return _refused(user, RUN_IMPORT, "Your role does not allow importing fixtures.")
-
-
-def imported_claim_refusal(user, claim):
-    """Why ``user`` may not import ``claim`` as the file has it (created or changed).
-
-    An import cannot tell a publication from an edit of a published claim, so a file that
-    writes any published or retracted claim takes the right to publish.
-    """
-    if claim.status not in _decided_by_chief_editors(claim):
-        return ""
-    return _refused(
-        user, PUBLISH_CLAIM, "only a chief editor may import published or retracted claims"
-    )

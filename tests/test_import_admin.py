@@ -49,7 +49,7 @@ def test_confirming_imports_the_file_and_shows_the_run(editor_client, editor, up
     assert (run.user, run.channel, run.reason) == (editor, "admin", "weekly batch")
     record = Claim.objects.get().history.get()
     assert record.history_user == editor
-    assert record.history_change_reason.endswith(f"in import run #{run.pk}: weekly batch")
+    assert record.history_change_reason == f"Import run #{run.pk}: weekly batch"
     assert not list(upload_folder.iterdir()), "the upload is removed once imported"
 
 
@@ -59,8 +59,9 @@ def test_a_broken_file_lists_its_problems_and_writes_nothing(editor_client):
     page = response.content.decode()
     assert "broken.json: nothing was imported" in page
     assert "7 problems" in page
-    assert "broken.json, object #2, talks.person, [&quot;number&quot;], field &#x27;name&#x27;" in (
-        page
+    assert (
+        "broken.json, object #3 at line 1, talks.person, [&quot;number&quot;], "
+        "field &#x27;name&#x27;" in (page)
     )
     assert "confirm" not in response.context
     assert (object_rows(), ImportRun.objects.count()) == (0, 0)

@@ -122,7 +122,7 @@ class ImportRunAdmin(TrackedAdmin):
             fixture = stage_upload(form.cleaned_data["fixture"])
             reason = form.cleaned_data["reason"]
             try:
-                result = import_fixtures([fixture], dry_run=True)
+                result = import_fixtures([fixture], user=request.user, reason=reason, dry_run=True)
             except ImportFailed as failure:
                 context["failure"] = failure.result
             else:

@@ -15,15 +15,16 @@ class Problem:
 
     file: str
     message: str
-    index: int | None = None
+    number: int | None = None  # the object's place in the file, counted from 1
     model: str = ""
     key: tuple = ()
     field: str = ""
+    line: int | None = None  # where the object starts in the file
 
     def __str__(self):
         place = [self.file]
-        if self.index is not None:
-            place.append(f"object #{self.index}")
+        if self.number is not None:
+            place.append(f"object #{self.number}" + (f" at line {self.line}" if self.line else ""))
         if self.model:
             place.append(self.model)
         if self.key:
@@ -71,10 +72,11 @@ class ImportResult:
             Problem(
                 self.file_names[entry.file],
                 message,
-                entry.index,
+                entry.number,
                 entry.model._meta.label_lower,
                 entry.key or (),
                 field,
+                entry.line,
             )
         )
         entry.failed = True
@@ -82,7 +84,7 @@ class ImportResult:
     def sort_problems(self):
         """File by file, and in each in the order of its objects."""
         order = {name: number for number, name in enumerate(self.file_names)}
-        self.problems.sort(key=lambda p: (order.get(p.file, 0), p.index or 0))
+        self.problems.sort(key=lambda p: (order.get(p.file, 0), p.number or 0))
 
     def summary_lines(self):
         for label, counter in sorted(self.counts.items()):

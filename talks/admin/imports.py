@@ -128,6 +128,7 @@ class ImportRunAdmin(TrackedAdmin):
             else:
                 context["summary"] = counts_table(result.counts)
                 context["totals"] = result.totals()
+                context["skipped"] = list(result.skipped_lines())
                 context["confirm"] = ConfirmForm(
                     initial={"sha256": fixture.sha256, "name": fixture.name, "reason": reason}
                 )

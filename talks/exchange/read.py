@@ -24,7 +24,7 @@ from django.utils import timezone
 from sources.natural_keys import canonical, natural_key_of
 from sources.records import to_the_millisecond
 
-from .fixture_models import FIXTURE_MODELS, fixture_fields
+from .fixture_models import FIXTURE_MODELS, fixture_fields, why_not_carried
 from .report import Problem
 
 MISSING = object()  # the file leaves the field out
@@ -446,7 +446,12 @@ class Reader:
         label = data.get("model")
         reader = self.models.get(label.lower() if isinstance(label, str) else None)
         if reader is None:
-            self.result.add_problem(Problem(name, f"unknown model '{label}'", index, line=line))
+            why = why_not_carried(label) if isinstance(label, str) else None
+            if why:
+                self.result.skip(label.lower(), why)
+            else:
+                problem = Problem(name, f"unknown model '{label}'", index, line=line)
+                self.result.add_problem(problem)
             return
         given, problems = {}, []
         readers = self.readers[reader.label]

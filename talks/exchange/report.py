@@ -41,6 +41,8 @@ class ImportResult:
     counts: dict = field(default_factory=lambda: defaultdict(Counter))
     problems: list = field(default_factory=list)
     more_problems: int = 0  # found beyond MAX_PROBLEMS, counted but not kept
+    # Label -> (objects skipped, why): rows of models a fixture does not carry.
+    skipped: dict = field(default_factory=dict)
     dry_run: bool = False
     run: object = None  # the ImportRun written
     seconds: float = 0.0
@@ -59,6 +61,15 @@ class ImportResult:
         holds writes nothing, not even its run."""
         totals = self.totals()
         return bool(totals["created"] or totals["updated"])
+
+    def skip(self, label, why):
+        count, _ = self.skipped.get(label, (0, why))
+        self.skipped[label] = (count + 1, why)
+
+    def skipped_lines(self):
+        """One line per model the input carries and the import leaves out, saying why."""
+        for label, (count, why) in sorted(self.skipped.items()):
+            yield f"{label}: {count} skipped, {why}"
 
     def add_problem(self, problem):
         if len(self.problems) < MAX_PROBLEMS:

@@ -47,7 +47,9 @@ def source(**fields):
         (
             [source(title="Report", kind="rumour")],
             "object #1 at line 2, sources.source, [\"report\"], field 'kind': "
-            "Value 'rumour' is not a valid choice.",
+            '"rumour" is not one of the choices: "anonymous_briefing", "interview", '
+            '"news_article", "official_statement", "press_conference", "report", '
+            '"social_post", "transcript", "video"',
         ),
         (
             [{"model": "talks.person", "fields": {"slug": "p", "name": "x" * 201}}],
@@ -353,3 +355,19 @@ def test_the_importer_knows_every_rule_of_every_fixture_model():
                 f"{rules.label}: {constraint.name}"
             )
     assert Claim in {rules.model for rules in judges if rules.cleans}
+
+
+def test_a_long_value_is_cut_in_its_problem(tmp_path):
+    long = "x" * 5000
+
+    problems = problems_of(
+        tmp_path,
+        [
+            source(title="Report", published_on=long),
+            {"model": "talks.citation", "fields": {"claim": [long], "source": ["report"]}},
+        ],
+    )
+
+    assert all(len(problem) < 400 for problem in problems), problems
+    assert f"“{'x' * 79}… (5,000 characters)” value has an invalid date format" in problems[0]
+    assert f'refers to talks.claim ["{"x" * 77}… (5,004 characters), which' in problems[1]

@@ -22,7 +22,7 @@ from sources.records import TimestampedModel
 
 from .constraints import Unique, compile_condition, only_field, referenced_fields
 from .fixture_models import fixture_fields
-from .read import MISSING, Entry, as_json, aware_to_the_millisecond
+from .read import MISSING, Entry, as_json, aware_to_the_millisecond, messages_of
 
 QUERY_CHUNK = 5000  # values in one ``IN (...)``; SQLite takes at most 32,766
 
@@ -269,9 +269,9 @@ class Judge:
         try:
             instance.clean()
         except ValidationError as error:
-            for field_name, messages in error.message_dict.items():
+            for field_name, errors in error.error_dict.items():
                 label = "" if field_name == "__all__" else field_name
-                self.result.problem_with(entry, " ".join(messages), field=label)
+                self.result.problem_with(entry, messages_of(ValidationError(errors)), field=label)
             return
         for position, attname, is_datetime in rules.plain:
             value = getattr(instance, attname)

@@ -25,7 +25,7 @@ from sources.natural_keys import canonical, natural_key_of
 from sources.records import to_the_millisecond
 
 from .fixture_models import FIXTURE_MODELS, fixture_fields, why_not_carried
-from .report import Problem
+from .report import Problem, cut
 
 MISSING = object()  # the file leaves the field out
 PROGRESS_EVERY = 10_000  # objects read between progress reports
@@ -92,7 +92,29 @@ def check_text(text):
 
 
 def as_json(value):
-    return json.dumps(value, ensure_ascii=False)
+    """A value of the file as a problem shows it: JSON, cut when long."""
+    return cut(json.dumps(value, ensure_ascii=False))
+
+
+def messages_of(error):
+    """A ValidationError's messages, each value they quote cut when long."""
+    messages = []
+    for item in error.error_list:
+        params = item.params or {}
+        if isinstance(params, dict):
+            params = {
+                name: cut(value) if isinstance(value, str) else value
+                for name, value in params.items()
+            }
+        messages.append(str(item.message % params if params else item.message))
+    return " ".join(messages)
+
+
+def choices_text(choices):
+    """The valid values of a field, as a problem lists them."""
+    shown = sorted(choices)
+    more = f" and {len(shown) - 20} more" if len(shown) > 20 else ""
+    return ", ".join(json.dumps(value, ensure_ascii=False) for value in shown[:20]) + more
 
 
 def aware_to_the_millisecond(moment):
@@ -156,7 +178,9 @@ class FieldReader:
             if max_length is not None and len(raw) > max_length:
                 MaxLengthValidator(max_length)(raw)
             if choices is not None and raw not in choices:
-                raise ValidationError(field.error_messages["invalid_choice"], params={"value": raw})
+                raise ValidationError(
+                    f"{as_json(raw)} is not one of the choices: {choices_text(choices)}"
+                )
             for validator in validators:
                 validator(raw)
             return raw
@@ -308,7 +332,7 @@ class KeyReader:
                     check_text(part)
                 key.append(canonical(field.to_python(part)))
             except (ValidationError, TypeError, ValueError) as error:
-                detail = " ".join(getattr(error, "messages", [str(error)]))
+                detail = messages_of(error) if isinstance(error, ValidationError) else cut(error)
                 raise ValidationError(
                     f"not a valid natural key of {self.label}: {as_json(parts)} ({detail})"
                 ) from None
@@ -464,7 +488,7 @@ class Reader:
             try:
                 value = given[field_name] = convert(raw)
             except ValidationError as error:
-                problems.append((" ".join(error.messages), field_name))
+                problems.append((messages_of(error), field_name))
                 continue
             if wanted is not None and value is not None and value not in wanted:
                 self._want(target, value)
@@ -492,7 +516,7 @@ class Reader:
         try:
             check_text(reason)
         except ValidationError as error:
-            problems.append((" ".join(error.messages), "reason"))
+            problems.append((messages_of(error), "reason"))
             return ""
         return reason.strip()
 

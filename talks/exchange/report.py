@@ -7,6 +7,15 @@ from dataclasses import dataclass, field
 
 MAX_PROBLEMS = 200
 OUTCOMES = ("created", "updated", "unchanged")
+SHOWN = 80  # characters of a value that a problem shows
+
+
+def cut(text, limit=SHOWN):
+    """``text`` as a problem shows it: a long value cut, saying how long it was."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 1]}… ({len(text):,} characters)"
 
 
 @dataclass
@@ -28,7 +37,7 @@ class Problem:
         if self.model:
             place.append(self.model)
         if self.key:
-            place.append(json.dumps(list(self.key), ensure_ascii=False, default=str))
+            place.append(cut(json.dumps(list(self.key), ensure_ascii=False, default=str)))
         if self.field:
             place.append(f"field '{self.field}'")
         return f"{', '.join(place)}: {self.message}"

@@ -208,9 +208,10 @@ def contradiction_change_refusal(user, current, changes):
     Its kind and note are edited by whoever may change contradictions (editors); its decision
     moves only by confirming, dismissing and resolving, or back by undoing one (a revert):
     a resolution is a chief editor's to make and to undo, a confirmation or a dismissal an
-    editor's.
+    editor's. A new contradiction starts open: one made already decided (an import) takes
+    the decision's permission.
     """
-    if current.pk is None or not DECISION_FIELDS & set(changes):
+    if not DECISION_FIELDS & set(changes):
         return ""
     statuses = {current.status, changes.get("status", current.status)}
     if current.Status.RESOLVED in statuses:

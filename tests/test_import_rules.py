@@ -207,3 +207,54 @@ def test_the_admin_s_dry_run_already_asks_for_the_reason(desk, editor_client, se
     assert "is published: say why its text, verdict or status changes" in (silent.content.decode())
     assert "confirm" not in silent.context
     assert "Dry run of c.json: nothing written yet" in given.content.decode()
+
+
+CONTRADICTION = {
+    "model": "talks.contradiction",
+    "fields": {
+        "claim_a": ["talks-were-productive"],
+        "claim_b": ["talks-failed"],
+        "kind": "event",
+        "status": "resolved",
+        "prevailing_claim": ["talks-failed"],
+        "resolved_by": ["chief"],
+        "resolved_at": "2025-12-06T10:00:00Z",
+    },
+}
+SECOND_CLAIM = {
+    "model": "talks.claim",
+    "fields": {"slug": "talks-failed", "text": "The talks failed.", "claimant_label": "sources"},
+}
+
+
+def test_an_editor_cannot_import_a_contradiction_resolved_by_the_chief(
+    desk, tmp_path, django_user_model
+):
+    django_user_model.objects.create_user("chief")  # whom the file names as resolving it
+    editor = user_in(django_user_model, "Editor")
+
+    problems = refusals(tmp_path, [SECOND_CLAIM, CONTRADICTION], user=editor)
+
+    assert problems == [
+        'object #2 at line 10, talks.contradiction, ["talks-were-productive", "talks-failed"]: '
+        "Only a chief editor can resolve a contradiction or undo its resolution."
+    ]
+
+
+def test_an_editor_cannot_import_an_open_contradiction_as_resolved(
+    desk, tmp_path, django_user_model
+):
+    open_one = {**CONTRADICTION, "fields": {**CONTRADICTION["fields"], "status": "open"}}
+    for field in ("prevailing_claim", "resolved_by", "resolved_at"):
+        del open_one["fields"][field]
+    import_fixtures([write_fixture(tmp_path / "open.json", [SECOND_CLAIM, open_one])])
+    chief = user_in(django_user_model, "Chief editor")
+    resolved = {**CONTRADICTION, "fields": {**CONTRADICTION["fields"], "resolved_by": None}}
+
+    problems = refusals(tmp_path, [resolved], user=user_in(django_user_model, "Editor"))
+    import_fixtures([write_fixture(tmp_path / "by-chief.json", [resolved])], user=chief)
+
+    assert problems == [
+        'object #1 at line 2, talks.contradiction, ["talks-were-productive", "talks-failed"]: '
+        "Only a chief editor can resolve a contradiction or undo its resolution."
+    ]

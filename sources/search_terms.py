@@ -2,6 +2,9 @@
 
 from django.utils.text import smart_split, unescape_string_literal
 
+WORDS_SEARCHED = 10  # words or phrases one search may hold, in the admin and on the site: each
+# is looked up on its own, so a search of a thousand words would run a thousand lookups
+
 
 def search_terms(search_term):
     """The words of a search, a quoted phrase counting as one word (as Django's admin has it)."""

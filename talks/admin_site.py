@@ -8,6 +8,8 @@ whose modules register on it), so ``admin.site`` and
 """
 
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.validators import MaxLengthValidator
 
 from .desk import desk_home
 
@@ -39,11 +41,22 @@ SECTIONS = [
 ]
 
 
+class DeskLoginForm(AdminAuthenticationForm):
+    """The admin login, refusing a username longer than any account's before the password
+    is tried: the login throttle records each failed username and could not store it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
+
+
 class DeskAdminSite(admin.AdminSite):
     site_header = "Fact desk"
     site_title = "Fact desk admin"
     index_title = "Your desk"
     index_template = "admin/talks/desk/index.html"
+    login_form = DeskLoginForm
     # The desk home and the breadcrumbs lead everywhere; the lists get the width instead.
     enable_nav_sidebar = False
     # Stylesheets every admin page links, after the admin's own (base_site.html).

@@ -208,9 +208,10 @@ def contradiction_change_refusal(user, current, changes):
     Its kind and note are edited by whoever may change contradictions (editors); its decision
     moves only by confirming, dismissing and resolving, or back by undoing one (a revert):
     a resolution is a chief editor's to make and to undo, a confirmation or a dismissal an
-    editor's.
+    editor's. A new contradiction starts open: one made already decided (an import) takes
+    the decision's permission.
     """
-    if current.pk is None or not DECISION_FIELDS & set(changes):
+    if not DECISION_FIELDS & set(changes):
         return ""
     statuses = {current.status, changes.get("status", current.status)}
     if current.Status.RESOLVED in statuses:
@@ -255,16 +256,3 @@ def suggestion_dismissal_refusal(user):
 def import_refusal(user):
     """Why ``user`` may not import fixtures at all."""
     return _refused(user, RUN_IMPORT, "Your role does not allow importing fixtures.")
-
-
-def imported_claim_refusal(user, claim):
-    """Why ``user`` may not import ``claim`` as the file has it (created or changed).
-
-    An import cannot tell a publication from an edit of a published claim, so a file that
-    writes any published or retracted claim takes the right to publish.
-    """
-    if claim.status not in _decided_by_chief_editors(claim):
-        return ""
-    return _refused(
-        user, PUBLISH_CLAIM, "only a chief editor may import published or retracted claims"
-    )

@@ -20,7 +20,7 @@ from sources.admin.tracked import TrackedAdmin
 from sources.models import Source, SourceBasis
 from talks import models as talks_models
 from talks.exchange import FIXTURE_MODELS
-from talks.models import Citation, Claim, ClaimSubject, Delivery
+from talks.models import Citation, Claim, ClaimSubject, Delivery, ImportRun
 from talks.models.editions import Edition, PageStamp, PendingStamp
 from talks.models.people import PersonNameKey
 
@@ -270,27 +270,30 @@ def test_import_fixtures_command_records_the_file_the_user_and_the_reason(tmp_pa
         Claim.objects.get(slug="no-compromise"),
         Citation.objects.get(),
     ]
+    run = ImportRun.objects.get()
+    assert [file["name"] for file in run.files] == ["batch.json"]
     for obj in imported:
         (record,) = history_rows(type(obj), obj.pk)
         assert_recorded(record, "+", editor)
-        assert record.history_change_reason.startswith("Imported from batch.json (sha256 ")
-        assert record.history_change_reason.endswith(": weekly batch")
+        assert record.history_change_reason == f"Import run #{run.pk}: weekly batch"
 
     correction = write_fixture(tmp_path / "correction.json", "No compromise was reached.")
-    call_command("import_fixtures", str(correction), stdout=StringIO())
+    call_command("import_fixtures", str(correction), reason="The quote in full", stdout=StringIO())
 
     citation = imported[2]
     record = latest_history(Citation, citation.pk)
     assert_recorded(record, "~", None)
-    assert record.history_change_reason.startswith("Imported from correction.json (sha256 ")
+    correction_run = ImportRun.objects.exclude(pk=run.pk).get()
+    assert record.history_change_reason == f"Import run #{correction_run.pk}: The quote in full"
     assert record.quote == "No compromise was reached."
     # Unchanged objects are skipped: no new rows for the source and the claim.
     assert history_rows(Source, imported[0].pk).count() == 1
     assert history_rows(Claim, imported[1].pk).count() == 1
 
 
-def test_demo_command_imports_the_seed_with_history(django_user_model):
+def test_demo_command_imports_the_seed_with_history(django_user_model, settings):
     assert SEED_FIXTURE.exists(), "fixtures/seed.json is the demo's data set"
+    settings.DEBUG = True
 
     call_command("demo", no_serve=True, stdout=StringIO())
 
@@ -301,6 +304,7 @@ def test_demo_command_imports_the_seed_with_history(django_user_model):
         ("editor", "Editor"),
         ("chief", "Chief editor"),
     }
+    run = ImportRun.objects.get()
     for model in FIXTURE_MODELS:
         objects = model.objects.count()
         records = model.history.all()
@@ -309,8 +313,7 @@ def test_demo_command_imports_the_seed_with_history(django_user_model):
             assert record.history_type == "+"
             # The demo chief editor is credited with the seed it imports.
             assert record.history_user.username == "chief"
-            assert record.history_change_reason.startswith("Imported from seed.json (sha256 ")
-            assert record.history_change_reason.endswith(": demo start")
+            assert record.history_change_reason == f"Import run #{run.pk}: demo start"
 
 
 # --- Every tracked model has the machinery ----------------------------------------------------

@@ -91,8 +91,7 @@ def test_import_creates_each_object_with_one_history_row_naming_the_file(tmp_pat
         (instance,) = model.objects.all()
         (row,) = instance.history.all()
         assert row.history_type == "+"
-        assert row.history_change_reason.startswith("Imported from desk.json (sha256 ")
-        assert row.history_change_reason.endswith(": first load")
+        assert row.history_change_reason == f"Import run #{result.run.pk}: first load"
     assert list(result.summary_lines()) == [
         f"{model._meta.label_lower}: 1 created, 0 updated, 0 unchanged"
         for model in sorted(DESK_MODELS, key=lambda model: model._meta.label_lower)
@@ -124,7 +123,7 @@ def test_a_changed_field_writes_one_change_row(tmp_path):
     person = Person.objects.get_by_natural_key("steve-witkoff")
     assert person.description == "United States special envoy"
     assert [row.history_type for row in person.history.all()] == ["~", "+"]
-    assert person.history.first().history_change_reason.startswith("Imported from desk-2.json")
+    assert person.history.first().history_change_reason == f"Import run #{result.run.pk}"
     assert history_rows() == rows + 1
     assert dict(result.counts["talks.person"]) == {"updated": 1}
 
@@ -188,28 +187,28 @@ def test_a_file_with_several_problems_lists_each_and_writes_nothing(tmp_path):
         import_fixtures([path])
 
     problems = failure.value.result.problems
-    assert [(problem.index, problem.field) for problem in problems] == [
-        (0, ""),
-        (2, "name"),
-        (3, "nickname"),
-        (4, "start_date"),
-        (5, "claimant"),
-        (6, ""),
-        (7, ""),
+    assert [(problem.number, problem.line, problem.field) for problem in problems] == [
+        (1, 2, ""),
+        (3, 15, "name"),
+        (4, 22, "nickname"),
+        (5, 30, "start_date"),
+        (6, 39, "claimant"),
+        (7, 49, ""),
+        (8, 56, ""),
     ]
     messages = [str(problem) for problem in problems]
     assert all(message.startswith(str(path)) for message in messages)
-    assert messages[0].endswith("object #0: unknown model 'talks.nosuchthing'")
+    assert messages[0].endswith("object #1 at line 2: unknown model 'talks.nosuchthing'")
     assert messages[1].endswith(
-        "object #2, talks.person, [\"number\"], field 'name': expected text, got 42"
+        "object #3 at line 15, talks.person, [\"number\"], field 'name': expected text, got 42"
     )
     assert "field 'nickname': Person has no field 'nickname'" in messages[2]
     assert "field 'start_date'" in messages[3] and "invalid date" in messages[3]
     assert messages[4].endswith(
-        "object #5, talks.claim, [\"c\"], field 'claimant': refers to talks.person "
+        "object #6 at line 39, talks.claim, [\"c\"], field 'claimant': refers to talks.person "
         '["nobody"], which is neither in the file nor in the database'
     )
-    assert messages[5].endswith(f"the same natural key is already at {path} object #1")
+    assert messages[5].endswith(f"the same natural key is already at {path} object #2 at line 8")
     assert messages[6].endswith("The end date cannot be before the start date.")
     assert (object_rows(), history_rows()) == (objects, rows)
     assert Person.objects.get().name == "Already here"
@@ -258,7 +257,7 @@ def test_values_of_the_wrong_kind_are_reported_not_raised(tmp_path, fields, prob
         import_fixtures([path])
 
     assert [str(p) for p in failure.value.result.problems] == [
-        f"{path}, object #0, sources.source, {problem}"
+        f"{path}, object #1 at line 2, sources.source, {problem}"
     ]
     assert not Source.objects.exists()
 
@@ -289,7 +288,8 @@ def test_command_reports_bad_input_without_traceback(tmp_path, capsys, monkeypat
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert (
-        f"{path}, object #2, talks.person, [\"number\"], field 'name': expected text, got 42" in err
+        f"{path}, object #3 at line 15, talks.person, [\"number\"], field 'name': "
+        "expected text, got 42" in err
     )
     assert err.splitlines()[-1] == "CommandError: 7 problem(s); nothing was imported."
     assert object_rows() == 0
@@ -352,7 +352,7 @@ def test_import_records_a_run_that_its_history_rows_name(tmp_path, editor):
     assert run.finished_at >= run.started_at
     for model in DESK_MODELS:
         (row,) = model.history.all()
-        assert f" in import run #{run.pk}: first load" in row.history_change_reason
+        assert row.history_change_reason == f"Import run #{run.pk}: first load"
         assert row.history_user == editor
 
 
@@ -407,7 +407,7 @@ def test_an_imported_change_shows_as_a_diff_in_the_history(tmp_path):
     import_fixtures([write_fixture(tmp_path / "desk.json", DESK)])
     changed = changed_fields(DESK, 4, status="in_review", text="The Miami talks were useful.")
 
-    import_fixtures([write_fixture(tmp_path / "desk-2.json", changed)])
+    import_fixtures([write_fixture(tmp_path / "desk-2.json", changed)], reason="Reworded")
 
     claim = Claim.objects.get()
     new, old = claim.history.all()[:2]

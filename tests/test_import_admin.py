@@ -1,6 +1,8 @@
 """The admin import: upload, see the dry run or the problems, confirm, find the run."""
 
+import hashlib
 import json
+import stat
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -49,8 +51,10 @@ def test_confirming_imports_the_file_and_shows_the_run(editor_client, editor, up
     assert (run.user, run.channel, run.reason) == (editor, "admin", "weekly batch")
     record = Claim.objects.get().history.get()
     assert record.history_user == editor
-    assert record.history_change_reason.endswith(f"in import run #{run.pk}: weekly batch")
-    assert not list(upload_folder.iterdir()), "the upload is removed once imported"
+    assert record.history_change_reason == f"Import run #{run.pk}: weekly batch"
+    assert [
+        path.suffix for path in upload_folder.iterdir() if path.suffix in (".json", ".taken")
+    ] == [], "the upload's bytes go once imported"
 
 
 def test_a_broken_file_lists_its_problems_and_writes_nothing(editor_client):
@@ -59,15 +63,16 @@ def test_a_broken_file_lists_its_problems_and_writes_nothing(editor_client):
     page = response.content.decode()
     assert "broken.json: nothing was imported" in page
     assert "7 problems" in page
-    assert "broken.json, object #2, talks.person, [&quot;number&quot;], field &#x27;name&#x27;" in (
-        page
+    assert (
+        "broken.json, object #3 at line 1, talks.person, [&quot;number&quot;], "
+        "field &#x27;name&#x27;" in (page)
     )
     assert "confirm" not in response.context
     assert (object_rows(), ImportRun.objects.count()) == (0, 0)
 
 
 def test_confirming_an_upload_that_is_gone_asks_for_it_again(editor_client):
-    confirm = {"sha256": "0" * 64, "name": "desk.json", "reason": "", "confirm": "Import"}
+    confirm = {"token": "0" * 43, "confirm": "Import"}
 
     response = editor_client.post(ADD, confirm, follow=True)
 
@@ -77,7 +82,7 @@ def test_confirming_an_upload_that_is_gone_asks_for_it_again(editor_client):
 
 def test_a_changed_upload_is_not_imported(editor_client, upload_folder):
     confirm = upload(editor_client, DESK).context["confirm"]
-    staged = upload_folder / f"{confirm.initial['sha256']}.json"
+    staged = upload_folder / f"{confirm.initial['token']}.json"
     staged.write_text(json.dumps(DESK[:1]), encoding="utf-8")
 
     response = editor_client.post(ADD, {**confirm.initial, "confirm": "Import"}, follow=True)
@@ -121,3 +126,51 @@ def test_a_run_cannot_be_edited_or_deleted(editor_client):
     delete = reverse("admin:talks_importrun_delete", args=[run.pk])
     assert editor_client.post(delete, {"post": "yes"}).status_code == 403
     assert ImportRun.objects.get().reason == "weekly batch"
+
+
+def test_a_second_confirmation_of_the_same_upload_is_refused_saying_so(editor_client):
+    confirm = {**upload(editor_client, DESK).context["confirm"].initial, "confirm": "Import"}
+    editor_client.post(ADD, confirm)
+    run = ImportRun.objects.get()
+
+    again = editor_client.post(ADD, confirm, follow=True)
+
+    assert ImportRun.objects.count() == 1
+    assert (
+        f"This upload of desk.json was imported already as import run #{run.pk}; confirming it "
+        "again imports nothing." in again.content.decode()
+    )
+
+
+def test_the_run_records_the_uploaded_file_s_own_name_and_hash(editor_client):
+    content = json.dumps(DESK).encode()
+    confirm = upload(editor_client, DESK, name="batch 12.json").context["confirm"].initial
+    forged = {**confirm, "name": "other.json", "sha256": "0" * 64, "reason": "forged"}
+
+    editor_client.post(ADD, {**forged, "confirm": "Import"})
+
+    run = ImportRun.objects.get()
+    assert run.files == [
+        {"name": "batch 12.json", "sha256": hashlib.sha256(content).hexdigest(), "objects": 6}
+    ]
+    assert run.reason == "weekly batch"
+
+
+def test_staged_uploads_are_readable_by_the_app_alone(editor_client, upload_folder):
+    upload(editor_client, DESK)
+
+    modes = {stat.S_IMODE(path.stat().st_mode) for path in upload_folder.iterdir()}
+
+    assert modes == {0o600}
+    assert stat.S_IMODE(upload_folder.stat().st_mode) == 0o700
+
+
+def test_another_login_cannot_confirm_someone_s_upload(editor_client, client, django_user_model):
+    confirm = upload(editor_client, DESK).context["confirm"].initial
+    other = django_user_model.objects.create_superuser("other", "other@example.org", "pw")
+    client.force_login(other)
+
+    response = client.post(ADD, {**confirm, "confirm": "Import"}, follow=True)
+
+    assert "This upload was checked by another login" in response.content.decode()
+    assert not ImportRun.objects.exists()

@@ -41,44 +41,47 @@ def source(**fields):
     [
         (
             [{"model": "sources.source", "fields": {"slug": "report", "title": "Report"}}],
-            "object #0, sources.source, [\"report\"], field 'kind': "
+            "object #1 at line 2, sources.source, [\"report\"], field 'kind': "
             "required: a new object needs a value here",
         ),
         (
             [source(title="Report", kind="rumour")],
-            "object #0, sources.source, [\"report\"], field 'kind': "
-            "Value 'rumour' is not a valid choice.",
+            "object #1 at line 2, sources.source, [\"report\"], field 'kind': "
+            '"rumour" is not one of the choices: "anonymous_briefing", "interview", '
+            '"news_article", "official_statement", "press_conference", "report", '
+            '"social_post", "transcript", "video"',
         ),
         (
             [{"model": "talks.person", "fields": {"slug": "p", "name": "x" * 201}}],
-            "object #0, talks.person, [\"p\"], field 'name': "
+            "object #1 at line 2, talks.person, [\"p\"], field 'name': "
             "Ensure this value has at most 200 characters (it has 201).",
         ),
         (
             [{"model": "talks.person", "fields": {"slug": "p", "name": "P", "wikidata_id": "42"}}],
-            "object #0, talks.person, [\"p\"], field 'wikidata_id': "
+            "object #1 at line 2, talks.person, [\"p\"], field 'wikidata_id': "
             "A Wikidata ID looks like Q123456.",
         ),
         (
             [{"model": "talks.person", "fields": {"name": "Nameless"}}],
-            "object #0, talks.person, field 'slug': "
+            "object #1 at line 2, talks.person, field 'slug': "
             "required: it is part of the natural key of talks.person",
         ),
         (
             [{"model": "talks.person", "fields": {"slug": "not a slug", "name": "P"}}],
-            "object #0, talks.person, field 'slug': Enter a valid “slug” consisting of "
+            "object #1 at line 2, talks.person, field 'slug': Enter a valid “slug” consisting of "
             "letters, numbers, underscores or hyphens.",
         ),
         (
             [{"model": "talks.citation", "fields": {"claim": ["a", "b"], "source": ["s"]}}],
-            "object #0, talks.citation, field 'claim': not a valid natural key of talks.claim: "
+            "object #1 at line 2, talks.citation, field 'claim': "
+            "not a valid natural key of talks.claim: "
             'expected 1 value(s), got ["a", "b"]',
         ),
         (
             [{"model": "talks.person", "fields": {"slug": "p", "name": "P", "id": 7}}],
-            "object #0, talks.person, [\"p\"], field 'id': this field cannot be imported",
+            "object #1 at line 2, talks.person, [\"p\"], field 'id': this field cannot be imported",
         ),
-        ([["talks.person"]], 'object #0: expected {"model": ..., "fields": {...}}'),
+        ([["talks.person"]], 'object #1 at line 2: expected {"model": ..., "fields": {...}}'),
     ],
     ids=[
         "missing-required",
@@ -120,7 +123,8 @@ CONTRADICTION = {"claim_a": ["a"], "claim_b": ["b"], "kind": "event"}
     [
         (
             [{"model": "talks.contradiction", "fields": {**CONTRADICTION, "claim_b": ["a"]}}],
-            'object #0, talks.contradiction, ["a", "a"]: A claim cannot contradict itself.',
+            'object #1 at line 2, talks.contradiction, ["a", "a"]: '
+            "A claim cannot contradict itself.",
         ),
         (
             [
@@ -129,12 +133,12 @@ CONTRADICTION = {"claim_a": ["a"], "claim_b": ["b"], "kind": "event"}
                     "fields": {**CONTRADICTION, "prevailing_claim": ["c"]},
                 }
             ],
-            'object #0, talks.contradiction, ["a", "b"]: '
+            'object #1 at line 2, talks.contradiction, ["a", "b"]: '
             "The claim that holds must be one of the two claims.",
         ),
         (
             [{"model": "talks.contradiction", "fields": {**CONTRADICTION, "status": "resolved"}}],
-            'object #0, talks.contradiction, ["a", "b"]: '
+            'object #1 at line 2, talks.contradiction, ["a", "b"]: '
             "A resolved contradiction names the claim that holds.",
         ),
         (
@@ -145,13 +149,13 @@ CONTRADICTION = {"claim_a": ["a"], "claim_b": ["b"], "kind": "event"}
                     "fields": {**CONTRADICTION, "claim_a": ["b"], "claim_b": ["a"]},
                 },
             ],
-            'object #1, talks.contradiction, ["b", "a"]: These two claims are already flagged '
-            "as contradicting. (so does object #0)",
+            'object #2 at line 14, talks.contradiction, ["b", "a"]: '
+            "These two claims are already flagged as contradicting. (so does object #1 at line 2)",
         ),
         (
             [{"model": "talks.claim", "fields": {"slug": "c", "text": "T", "status": "published"}}],
-            'object #0, talks.claim, ["c"]: A published claim needs a verdict and a publication '
-            "time.",
+            'object #1 at line 2, talks.claim, ["c"]: '
+            "A published claim needs a verdict and a publication time.",
         ),
         (
             [
@@ -160,20 +164,20 @@ CONTRADICTION = {"claim_a": ["a"], "claim_b": ["b"], "kind": "event"}
                     "fields": {"person": ["p"], "title": "Envoy", "on_behalf_of": ["p"]},
                 }
             ],
-            'object #0, talks.role, ["p", "Envoy", null]: '
+            'object #1 at line 2, talks.role, ["p", "Envoy", null]: '
             "A person does not act on their own behalf in a role.",
         ),
         (
             [{"model": "sources.sourcebasis", "fields": {"source": ["s"], "basis": ["s"]}}],
-            'object #0, sources.sourcebasis, ["s", "s"]: A source cannot rest on itself.',
+            'object #1 at line 2, sources.sourcebasis, ["s", "s"]: A source cannot rest on itself.',
         ),
         (
             [
                 source(slug="one", title="One", url="https://example.org/a"),
                 source(slug="two", title="Two", url="https://EXAMPLE.org/a/?utm_source=x"),
             ],
-            "object #1, sources.source, [\"two\"], field 'url': "
-            "A source with this URL already exists. (so does object #0)",
+            "object #2 at line 11, sources.source, [\"two\"], field 'url': "
+            "A source with this URL already exists. (so does object #1 at line 2)",
         ),
     ],
     ids=[
@@ -219,11 +223,11 @@ def test_rules_are_checked_against_rows_already_in_the_database(tmp_path):
     )
 
     assert problems == [
-        "object #0, sources.source, [\"report\"], field 'url': "
+        "object #1 at line 2, sources.source, [\"report\"], field 'url': "
         "A source with this URL already exists.",
-        'object #1, talks.personalias, ["steve-witkoff", "WITKOFF"]: '
+        'object #2 at line 11, talks.personalias, ["steve-witkoff", "WITKOFF"]: '
         "This person already has that name.",
-        'object #2, talks.contradiction, ["second", "first"]: '
+        'object #3 at line 20, talks.contradiction, ["second", "first"]: '
         "These two claims are already flagged as contradicting.",
     ]
 
@@ -351,3 +355,19 @@ def test_the_importer_knows_every_rule_of_every_fixture_model():
                 f"{rules.label}: {constraint.name}"
             )
     assert Claim in {rules.model for rules in judges if rules.cleans}
+
+
+def test_a_long_value_is_cut_in_its_problem(tmp_path):
+    long = "x" * 5000
+
+    problems = problems_of(
+        tmp_path,
+        [
+            source(title="Report", published_on=long),
+            {"model": "talks.citation", "fields": {"claim": [long], "source": ["report"]}},
+        ],
+    )
+
+    assert all(len(problem) < 400 for problem in problems), problems
+    assert f"“{'x' * 79}… (5,000 characters)” value has an invalid date format" in problems[0]
+    assert f'refers to talks.claim ["{"x" * 77}… (5,004 characters), which' in problems[1]

@@ -27,8 +27,9 @@ def written_so_far():
 
 
 def test_demo_starts_twice_on_one_database_and_writes_nothing_the_second_time(
-    django_capture_on_commit_callbacks,
+    django_capture_on_commit_callbacks, settings
 ):
+    settings.DEBUG = True  # the demo runs only in development
     with django_capture_on_commit_callbacks(execute=True):
         call_command("demo", no_serve=True, stdout=io.StringIO())
     before = written_so_far()

@@ -241,8 +241,8 @@ def test_only_a_chief_editor_imports_published_claims(django_user_model, tmp_pat
     with pytest.raises(ImportFailed) as refused:
         import_fixtures([fixture], user=user_in(django_user_model, "Editor"))
     problem = refused.value.result.problems[0]
-    assert (problem.file, problem.index, problem.field) == (str(fixture), 0, "status")
-    assert "only a chief editor may import published" in problem.message
+    assert (problem.file, problem.number, problem.line) == (str(fixture), 1, 1)
+    assert problem.message == "Only a chief editor can publish or retract a claim."
     assert not Claim.objects.exists()
 
     import_fixtures([fixture], user=user_in(django_user_model, "Chief editor"))

@@ -82,3 +82,11 @@ def test_app_servers_share_the_redis_cache_when_configured():
     second_server = manage("shell", "-c", read, env=env)
 
     assert second_server.stdout.strip().endswith("cached by server one"), second_server.stderr
+
+
+def test_the_demo_refuses_to_run_without_debug():
+    """The demo's logins have a published password: never on a production database."""
+    result = manage("demo", "--no-serve", env=PRODUCTION_ENV)
+
+    assert result.returncode != 0
+    assert "runs only in development: set DEBUG=1" in result.stderr

@@ -80,7 +80,8 @@ def test_the_queue_is_read_on_the_primary_even_during_a_public_read():
         _public_read.reset(token)
 
 
-def test_the_demo_serves_with_a_worker_beside_it_and_stops_it_on_exit(monkeypatch):
+def test_the_demo_serves_with_a_worker_beside_it_and_stops_it_on_exit(monkeypatch, settings):
+    settings.DEBUG = True  # the demo runs only in development
     started = []
 
     class Worker:

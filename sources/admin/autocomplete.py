@@ -3,6 +3,9 @@
 in the search results and in the option a form shows again."""
 
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.http import JsonResponse
+
+from .filters import RefusedFilter
 
 
 def option_label(model_admin):
@@ -11,5 +14,11 @@ def option_label(model_admin):
 
 
 class LabelledAutocompleteJsonView(AutocompleteJsonView):
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except RefusedFilter as refused:  # a search of too many words
+            return JsonResponse({"error": str(refused)}, status=400)
+
     def serialize_result(self, obj, to_field_name):
         return {"id": str(getattr(obj, to_field_name)), "text": option_label(self.model_admin)(obj)}

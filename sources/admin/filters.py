@@ -5,15 +5,71 @@ of a million rows that is tens of thousands of options, fetched and drawn on eve
 These filters offer the values used most by the rows at the top of the list and the ones
 chosen (``sources.recently_used``); the search box finds the rest. The dates drill down by
 year and month from two index entries.
+
+A list answers only the filters it offers (``OfferedFiltersChangeList``): any other lookup in
+the query string (a regular expression on a text column, a range on an id) is refused, and a
+value a filter cannot read is refused with the filter's name, never a server error.
 """
 
 from datetime import date
 from itertools import pairwise
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import FieldError, ValidationError
 from django.db.models import Max, Min
 
 from ..recently_used import TOP_ROWS, most_used
+
+
+class RefusedFilter(Exception):
+    """A list's query string asks for a filter the list does not offer, or a value it cannot
+    read; the message says which."""
+
+
+class OfferedFiltersChangeList(ChangeList):
+    """A change list that filters only by its own filters and refuses what they cannot read.
+
+    Django's admin applies whatever lookup the query string names on the model's own
+    columns (``?text__regex=...``, a pattern the database may take seconds to run), and a
+    custom filter's unreadable value (``?person=abc``) ends as a server error.
+    """
+
+    def get_filters(self, request):
+        for name, values in self.get_filters_params().items():
+            if not all(self.model_admin.lookup_allowed(name, v, request) for v in values):
+                raise RefusedFilter(f"This list offers no filter “{name}”.")
+        try:
+            specs, has_filters, remaining, duplicates, active = super().get_filters(request)
+        except (IncorrectLookupParameters, ValueError, OverflowError) as error:
+            raise RefusedFilter(f"The dates chosen are not valid ({error}).") from error
+        # What is left once every filter took its parameters: a filtered field by its plain
+        # name (?status=open, as ?status__exact=open), the date drill-down's range, or
+        # lookups no filter offers.
+        offered = {
+            item if isinstance(item, str) else item[0]
+            for item in self.list_filter
+            if isinstance(item, (str, tuple, list))  # not a filter class: it took its own
+        }
+        if self.date_hierarchy:
+            offered |= {f"{self.date_hierarchy}__gte", f"{self.date_hierarchy}__lt"}
+        unoffered = sorted(set(remaining) - offered)
+        if unoffered:
+            raise RefusedFilter(f"This list offers no filter “{unoffered[0]}”.")
+        return specs, has_filters, remaining, duplicates, active
+
+    def get_queryset(self, request, exclude_parameters=None):
+        try:
+            return super().get_queryset(request, exclude_parameters)
+        except (IncorrectLookupParameters, FieldError, ValidationError, ValueError) as error:
+            raise RefusedFilter(f"A filter's value is not valid ({_first_line(error)}).") from error
+
+
+def _first_line(error):
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
 def top_of_list(model_admin, request, field_path):

@@ -5,7 +5,7 @@ ids no row can have."""
 import copy
 
 from django import forms
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import models, router
 from django.forms.models import InlineForeignKeyField
@@ -221,7 +221,7 @@ def _short(value, limit=120):
     return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
-class CheckedAutocompleteSelect(AutocompleteSelect):
+class ChecksSubmittedIds:
     """An autocomplete that ignores a submitted value of the wrong type when it redraws.
 
     Django's widget looks the submitted ids up to show them again; a value that is no id at
@@ -230,10 +230,18 @@ class CheckedAutocompleteSelect(AutocompleteSelect):
 
     def optgroups(self, name, value, attr=None):
         target = self.field.remote_field.model._meta.get_field(self.field.remote_field.field_name)
-        return super().optgroups(name, [v for v in value if _is_valid(target, v)], attr)
+        return super().optgroups(name, [v for v in value if is_valid_value(target, v)], attr)
 
 
-def _is_valid(field, value):
+class CheckedAutocompleteSelect(ChecksSubmittedIds, AutocompleteSelect):
+    pass
+
+
+class CheckedAutocompleteSelectMultiple(ChecksSubmittedIds, AutocompleteSelectMultiple):
+    pass
+
+
+def is_valid_value(field, value):
     """Whether ``value`` is of the field's type and in its column's range (SQLite raises
     OverflowError on an integer beyond 64 bits, where PostgreSQL finds no row)."""
     try:
@@ -247,7 +255,8 @@ class CheckedModelChoiceField(forms.ModelChoiceField):
     """A related object's id that no row can have is an invalid choice, not a server error."""
 
     def to_python(self, value):
-        target = self.queryset.model._meta.get_field(self.to_field_name or "pk")
-        if value not in self.empty_values and not _is_valid(target, value):
+        opts = self.queryset.model._meta
+        target = opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
+        if value not in self.empty_values and not is_valid_value(target, value):
             raise forms.ValidationError(self.error_messages["invalid_choice"], "invalid_choice")
         return super().to_python(value)

@@ -26,7 +26,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 
-from .forms import SEEN_FIELD
+from .forms import SEEN_FIELD, is_valid_value
 
 VERSIONS_SHOWN = 200  # per kind of row on one timeline
 EMPTY = "—"
@@ -257,6 +257,8 @@ class HistoryPresentation:
     def _history_object(self, request, object_id):
         """The record (its last version, when deleted), or 404; refused without permission."""
         history = self.model.history
+        if not is_valid_value(self.model._meta.pk, object_id):
+            raise Http404
         obj = self.get_queryset(request).filter(pk=object_id).first()
         if obj is None:
             last = history.filter(id=object_id).order_by("-history_date").first()
@@ -343,6 +345,10 @@ class HistoryPresentation:
         """
         request.current_app = self.admin_site.name
         object_id = unquote(object_id)
+        if not is_valid_value(self.model._meta.pk, object_id) or not is_valid_value(
+            self.model.history.model._meta.pk, version_id
+        ):
+            raise Http404
         pk_name = self.model._meta.pk.attname
         version = (
             self.model.history.filter(**{pk_name: object_id}, history_id=version_id)

@@ -23,7 +23,8 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.lookups import IContains
 
 from ..planner import estimated_table_rows, planned_rows
-from ..search_terms import search_terms
+from ..search_terms import WORDS_SEARCHED, search_terms
+from .filters import RefusedFilter
 
 ID_LIST_LIMIT = 10_000
 SMALL_TABLE = 1_000
@@ -78,9 +79,13 @@ def _single_valued(model, field_path):
 
 
 def search(queryset, search_fields, search_term):
-    """Rows where every word of the search is in one of the fields; never a duplicate row."""
+    """Rows where every word of the search is in one of the fields; never a duplicate row.
+
+    At most ``WORDS_SEARCHED`` words: each is a lookup of its own."""
     if not search_fields:
         return queryset
+    if len(list(search_terms(search_term))) > WORDS_SEARCHED:
+        raise RefusedFilter(f"Search for at most {WORDS_SEARCHED} words or phrases at a time.")
     rows = estimated_table_rows(queryset.model, queryset.db)
     row_by_row = rows is not None and rows <= SMALL_TABLE
     for term in search_terms(search_term):

@@ -6,15 +6,18 @@ plain description of what the form changed. Inline rows and deletes carry the sa
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.db import models, router, transaction
 from django.db.models.deletion import Collector
+from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..paginators import BoundedCountPaginator
 from .autocomplete import option_label
 from .deleted import DeletedRecordsMixin
+from .filters import OfferedFiltersChangeList, RefusedFilter
 from .forms import (
     REASON_FIELD,
     SEEN_FIELD,
@@ -22,6 +25,7 @@ from .forms import (
     CheckedAutocompleteSelect,
     CheckedModelChoiceField,
     DatabaseRulesForm,
+    is_valid_value,
 )
 from .history import HistoryPresentation
 from .search import search
@@ -74,12 +78,38 @@ class TrackedAdmin(
         """Search that indexes answer at any size (``sources.admin.search``); no duplicates."""
         return search(queryset, self.get_search_fields(request), search_term), False
 
+    def get_changelist(self, request, **kwargs):
+        return OfferedFiltersChangeList
+
     def changelist_view(self, request, extra_context=None):
         extra_context = {
             **(extra_context or {}),
             "has_restore_permission": self.has_restore_permission(request),
         }
-        return super().changelist_view(request, extra_context)
+        try:
+            return super().changelist_view(request, extra_context)
+        except RefusedFilter as refused:
+            return self.refused_filter_response(request, refused)
+
+    def response_action(self, request, queryset, **kwargs):
+        """A selection naming no row at all (an altered form) is refused with a message."""
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if not all(is_valid_value(self.opts.pk, value) for value in selected):
+            self.message_user(
+                request, "The selection names no row of this list: select again.", messages.ERROR
+            )
+            return None  # back to the list
+        return super().response_action(request, queryset, **kwargs)
+
+    def refused_filter_response(self, request, refused):
+        """The list's page says what it cannot read, with the way back to the whole list."""
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"{str(self.opts.verbose_name_plural).capitalize()}: not a list to show",
+            "message": str(refused),
+        }
+        return TemplateResponse(request, "admin/sources/refused_filter.html", context, status=400)
 
     def has_change_permission(self, request, obj=None):
         """The model's permission, and the rulebook's answer for the record as it stands

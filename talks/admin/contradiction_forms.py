@@ -2,10 +2,9 @@
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Case, When
 
-from sources.admin.forms import reason_field
+from sources.admin.forms import CheckedAutocompleteSelect, CheckedModelChoiceField, reason_field
 
 from ..models import Claim, Contradiction
 
@@ -35,10 +34,10 @@ class FlagContradictionForm(ReasonForm):
 class FlagAgainstClaimForm(FlagContradictionForm):
     """Flag from one claim's page: the other claim is found by autocomplete."""
 
-    other_claim = forms.ModelChoiceField(
+    other_claim = CheckedModelChoiceField(
         Claim.objects.all(),
         label="Contradicts",
-        widget=AutocompleteSelect(Contradiction._meta.get_field("claim_b"), admin.site),
+        widget=CheckedAutocompleteSelect(Contradiction._meta.get_field("claim_b"), admin.site),
         help_text="Type a few words of the other claim, its claimant or its slug.",
     )
     field_order = ["other_claim", "kind", "note"]
@@ -51,7 +50,7 @@ class DismissForm(ReasonForm):
 class ResolveForm(ReasonForm):
     """Which claim holds; optionally the corrected verdict of the one that does not."""
 
-    prevailing_claim = forms.ModelChoiceField(
+    prevailing_claim = CheckedModelChoiceField(
         Claim.objects.none(), label="The claim that holds", widget=forms.RadioSelect
     )
     resolution_note = forms.CharField(

@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from sources.admin.forms import REASON_MAX_LENGTH, reason_field
+from sources.admin.forms import reason_field
 from sources.admin.tracked import TrackedAdmin
 
 from .. import rulebook
@@ -20,8 +20,9 @@ from ..exchange import ImportFailed, import_fixtures
 from ..exchange.uploads import (
     UploadMissing,
     discard_upload,
+    finish_upload,
     stage_upload,
-    staged_fixture,
+    take_upload,
 )
 from ..models import ImportRun
 
@@ -48,9 +49,9 @@ class UploadForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
-    name = forms.CharField(widget=forms.HiddenInput, max_length=255)
-    reason = forms.CharField(widget=forms.HiddenInput, required=False, max_length=REASON_MAX_LENGTH)
+    """The confirmation names the staged upload; its name, bytes and reason are the server's."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
 @admin.register(ImportRun)
@@ -119,18 +120,18 @@ class ImportRunAdmin(TrackedAdmin):
             return self._confirm(request, context)
         form = UploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            fixture = stage_upload(form.cleaned_data["fixture"])
             reason = form.cleaned_data["reason"]
+            staged = stage_upload(form.cleaned_data["fixture"], reason=reason, user=request.user)
+            fixture = staged.fixture
             try:
-                result = import_fixtures([fixture], dry_run=True)
+                result = import_fixtures([fixture], user=request.user, reason=reason, dry_run=True)
             except ImportFailed as failure:
                 context["failure"] = failure.result
             else:
                 context["summary"] = counts_table(result.counts)
                 context["totals"] = result.totals()
-                context["confirm"] = ConfirmForm(
-                    initial={"sha256": fixture.sha256, "name": fixture.name, "reason": reason}
-                )
+                context["skipped"] = list(result.skipped_lines())
+                context["confirm"] = ConfirmForm(initial={"token": staged.token})
             context["fixture"] = fixture
         context["form"] = form
         return TemplateResponse(request, "admin/talks/importrun/import.html", context)
@@ -139,22 +140,21 @@ class ImportRunAdmin(TrackedAdmin):
         form = ConfirmForm(request.POST)
         if not form.is_valid():
             return redirect("admin:talks_importrun_add")
-        sha256 = form.cleaned_data["sha256"]
         try:
-            fixture = staged_fixture(sha256, form.cleaned_data["name"])
-            result = import_fixtures(
-                [fixture],
-                user=request.user,
-                reason=form.cleaned_data["reason"],
-                channel=ImportRun.Channel.ADMIN,
-            )
+            staged = take_upload(form.cleaned_data["token"], request.user)
         except UploadMissing as missing:
             messages.error(request, str(missing))
             return redirect("admin:talks_importrun_add")
+        fixture = staged.fixture
+        try:
+            result = import_fixtures(
+                [fixture], user=request.user, reason=staged.reason, channel=ImportRun.Channel.ADMIN
+            )
         except ImportFailed as failure:
+            discard_upload(staged)
             context.update(form=UploadForm(), failure=failure.result, fixture=fixture)
             return TemplateResponse(request, "admin/talks/importrun/import.html", context)
-        discard_upload(sha256)
+        finish_upload(staged, result.run)
         if result.run is None:
             messages.info(
                 request,

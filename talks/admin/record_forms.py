@@ -4,11 +4,16 @@ names them, the quote and its place, the people the claim is about and its state
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 
 from sources.admin.autocomplete import option_label
-from sources.admin.forms import DatabaseRulesForm, reason_field
+from sources.admin.forms import (
+    CheckedAutocompleteSelect,
+    CheckedAutocompleteSelectMultiple,
+    CheckedModelChoiceField,
+    DatabaseRulesForm,
+    reason_field,
+)
 from sources.models import Source
 
 from ..models import Citation, Claim, ClaimSubject, Meeting, Person, Statement
@@ -29,8 +34,8 @@ class DayInput(forms.DateInput):
 def _autocomplete(model, field_name, queryset, *, multiple=False, **options):
     """A choice field searched as the admin's autocomplete does."""
     db_field = model._meta.get_field(field_name)
-    widget_class = AutocompleteSelectMultiple if multiple else AutocompleteSelect
-    field_class = forms.ModelMultipleChoiceField if multiple else forms.ModelChoiceField
+    widget_class = CheckedAutocompleteSelectMultiple if multiple else CheckedAutocompleteSelect
+    field_class = forms.ModelMultipleChoiceField if multiple else CheckedModelChoiceField
     return field_class(queryset, widget=widget_class(db_field, admin.site), **options)
 
 
@@ -209,7 +214,7 @@ class StatementForm(DatabaseRulesForm):
         widgets = {
             "date": DayInput(),
             **{
-                name: AutocompleteSelect(Statement._meta.get_field(name), admin.site)
+                name: CheckedAutocompleteSelect(Statement._meta.get_field(name), admin.site)
                 for name in ["person", "on_behalf_of", "meeting"]
             },
         }

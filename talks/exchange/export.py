@@ -4,11 +4,14 @@ The format is what ``dumpdata --natural-foreign --natural-primary --indent 2`` w
 database ids, references by natural key), with the objects in ``FIXTURE_MODELS`` order and,
 within a model, sorted by natural key. Exporting, importing into an empty database and
 exporting again gives the same bytes. ``published_only`` writes only what the public may
-see (``talks.visibility.published_record``).
+see (``talks.visibility.published_record``). ``export_to_file`` writes a file whole or not
+at all.
 """
 
 import json
+import os
 from collections import Counter
+from pathlib import Path
 
 from django.core.serializers.json import DjangoJSONEncoder
 
@@ -52,6 +55,23 @@ def export_fixtures(stream, *, published_only=False):
             written += 1
         counts[label] = len(objects)
     stream.write("\n]\n")
+    return counts
+
+
+def export_to_file(path, *, published_only=False):
+    """Write the fixture JSON to ``path`` at once: into a file beside it, renamed over it only
+    when the export is whole, so a failed export leaves no truncated file and keeps any
+    earlier one. Returns the number of objects per model label."""
+    path = Path(path)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        with open(partial, "x", encoding="utf-8") as stream:
+            counts = export_fixtures(stream, published_only=published_only)
+            stream.flush()
+            os.fsync(stream.fileno())
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
     return counts
 
 

@@ -4,7 +4,13 @@ An object the database holds with the same values is left alone; one whose value
 changed; one it does not hold is created, with the defaults of the fields the file leaves
 out. The row to write is then checked against its model's own rules: ``clean()``, the
 ``Meta.constraints`` (``talks.exchange.constraints``) and the unique fields and constraints,
-within the input and against the database; and the whole input against the rulebook.
+within the input and against the database; and each change, from the row as the database
+holds it to the row to write, against the rulebook, as the admin's forms ask it
+(``editorial_refusal`` and ``reason_required_for`` of the record).
+
+A record's own times are the desk's: an existing row keeps its creation time, a change is
+stamped now unless the file gives a later time than the row's, and a time that records a
+step (a publication, a decision) is never moved back. Times alone are no change.
 """
 
 from django.core.exceptions import ValidationError
@@ -14,11 +20,9 @@ from django.utils import timezone
 from sources.natural_keys import natural_key_of
 from sources.records import TimestampedModel
 
-from .. import rulebook
-from ..models import Claim
 from .constraints import Unique, compile_condition, only_field, referenced_fields
 from .fixture_models import fixture_fields
-from .read import MISSING, Entry, as_json, aware_to_the_millisecond
+from .read import MISSING, Entry, as_json, aware_to_the_millisecond, messages_of
 
 QUERY_CHUNK = 5000  # values in one ``IN (...)``; SQLite takes at most 32,766
 
@@ -46,12 +50,24 @@ class ModelJudge:
             for field in self.fields
         ]
         self.stamped_now = [field.default is timezone.now for field in self.fields]
+        self.timestamped = issubclass(model, TimestampedModel)
+        # The times every save writes (created, updated): differing alone, they are no change.
+        self.bookkeeping = (
+            {self.positions["created_at"], self.positions["updated_at"]}
+            if self.timestamped
+            else set()
+        )
+        # The times that record a step (published, resolved, decided): never moved back.
+        self.step_times = [
+            position
+            for position, field in enumerate(self.fields)
+            if isinstance(field, models.DateTimeField) and position not in self.bookkeeping
+        ]
         self.plain = [
             (position, field.attname, isinstance(field, models.DateTimeField))
             for position, field in enumerate(self.fields)
             if not field.is_relation
         ]
-        self.timestamped = issubclass(model, TimestampedModel)
         self.cleans = model.clean is not models.Model.clean
         self.checks = [
             (
@@ -115,10 +131,12 @@ class ModelJudge:
 class Judge:
     """Decides, model by model, what becomes of each object, and checks the rows to write."""
 
-    def __init__(self, result, resolver, now):
+    def __init__(self, result, resolver, now, *, user=None, reason=""):
         self.result = result
         self.resolver = resolver
         self.now = now
+        self.user = user  # None for a command run without --user: the rulebook refuses nothing
+        self.reason = reason  # the run's own, for every object without a reason of its own
         self.models = {}
 
     def judge(self, model, entries):
@@ -148,7 +166,7 @@ class Judge:
                     self._unresolved(entry, name, target, value)
                     continue
                 value = linked.pk if type(linked) is Entry and linked.pk is not None else linked
-            if not changes and value != row[position]:
+            if not changes and value != row[position] and position not in rules.bookkeeping:
                 changes = True
             row[position] = value
         if entry.failed:
@@ -176,8 +194,7 @@ class Judge:
                 return
             entry.outcome = "created"
         else:
-            if rules.timestamped and "updated_at" not in given:
-                row[rules.positions["updated_at"]] = self.now
+            self._keep_the_desk_s_times(rules, entry, current, row)
             entry.outcome = "updated"
         entry.row = row
         if rules.cleans:
@@ -185,8 +202,55 @@ class Judge:
         if rules.checks:
             for message, field_name in rules.broken_checks(row):
                 self.result.problem_with(entry, message, field=field_name)
+        if not entry.failed:
+            self._ask_the_rulebook(rules, entry, current, row)
         if entry.failed:
             entry.outcome, entry.row = None, None
+
+    def _keep_the_desk_s_times(self, rules, entry, current, row):
+        """A changed row keeps its creation time, and is stamped now unless the file gives a
+        later time than the row's; a step's time may not move back."""
+        if rules.timestamped:
+            created, updated = rules.positions["created_at"], rules.positions["updated_at"]
+            row[created] = current[created]
+            if row[updated] <= current[updated]:
+                row[updated] = self.now
+        for position in rules.step_times:
+            before, after = current[position], row[position]
+            if before is not None and after is not None and after < before:
+                self.result.problem_with(
+                    entry,
+                    f"cannot move back to {after.isoformat()}: the desk recorded "
+                    f"{before.isoformat()}",
+                    field=rules.fields[position].name,
+                )
+
+    def _ask_the_rulebook(self, rules, entry, current, row):
+        """The change from the row as the database holds it (a new, empty one when created)
+        to the row to write, judged as the admin's forms judge it: may this user make it,
+        and does it need a reason (a correction that readers see)?"""
+        if current is None:
+            record = rules.model()
+            before = [field.get_default() for field in rules.fields]
+        else:
+            record = rules.model(entry.pk, *current)
+            before = current
+        changes = {
+            rules.fields[position].name: value.pk if type(value) is Entry else value
+            for position, value in enumerate(row)
+            if value != before[position] and position not in rules.bookkeeping
+        }
+        if self.user is not None:
+            refusal = record.editorial_refusal(self.user, changes)
+            if refusal:
+                self.result.problem_with(entry, refusal)
+        explanation = current is not None and record.reason_required_for(changes)
+        if explanation and not (entry.reason or self.reason):
+            self.result.problem_with(
+                entry,
+                f"{explanation} Give the import a reason (--reason, or the upload's reason), "
+                'or this object its own: "reason" beside its "fields".',
+            )
 
     def _unresolved(self, entry, name, label, key):
         self.result.problem_with(
@@ -205,9 +269,9 @@ class Judge:
         try:
             instance.clean()
         except ValidationError as error:
-            for field_name, messages in error.message_dict.items():
+            for field_name, errors in error.error_dict.items():
                 label = "" if field_name == "__all__" else field_name
-                self.result.problem_with(entry, " ".join(messages), field=label)
+                self.result.problem_with(entry, messages_of(ValidationError(errors)), field=label)
             return
         for position, attname, is_datetime in rules.plain:
             value = getattr(instance, attname)
@@ -228,7 +292,7 @@ class Judge:
                 if first is not entry:
                     self.result.problem_with(
                         entry,
-                        f"{unique.message} (so does object #{first.index})",
+                        f"{unique.message} (so does object #{first.number} at line {first.line})",
                         field=unique.field,
                     )
             in_database = [v for v in seen if not any(isinstance(p, Entry) for p in v)]
@@ -248,15 +312,3 @@ class Judge:
                 entry = seen.get(unique.value(row))
                 if entry is not None and pk not in updated and pk != entry.pk:
                     self.result.problem_with(entry, unique.message, field=unique.field)
-
-    def refuse_beyond_the_role(self, user, claims):
-        """The rulebook's word on each claim the input creates or changes."""
-        if user is None:
-            return
-        status = self.models[Claim].positions["status"]
-        for entry in claims:
-            if entry.outcome not in ("created", "updated"):
-                continue
-            refusal = rulebook.imported_claim_refusal(user, Claim(status=entry.row[status]))
-            if refusal:
-                self.result.problem_with(entry, refusal, field="status")

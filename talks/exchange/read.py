@@ -24,11 +24,12 @@ from django.utils import timezone
 from sources.natural_keys import canonical, natural_key_of
 from sources.records import to_the_millisecond
 
-from .fixture_models import FIXTURE_MODELS, fixture_fields
-from .report import Problem
+from .fixture_models import FIXTURE_MODELS, fixture_fields, why_not_carried
+from .report import Problem, cut
 
 MISSING = object()  # the file leaves the field out
 PROGRESS_EVERY = 10_000  # objects read between progress reports
+WHITESPACE = re.compile(r"[ \t\n\r]*")  # between JSON values
 
 
 @dataclass
@@ -61,7 +62,8 @@ class Entry:
 
     model: type
     file: int  # the file's number among the run's files
-    index: int  # its place in the file
+    number: int  # its place in the file, counted from 1
+    line: int  # the line of the file where it starts
     # Field name -> the file's value, converted; a reference as the natural key it names.
     given: dict | None
     key: tuple | None = None
@@ -74,6 +76,8 @@ class Entry:
     # ``fixture_fields`` order), a reference to an object created here as its Entry.
     outcome: str | None = None
     row: list | None = None
+    # The object's own "reason" beside its fields: why it changes, in the editor's words.
+    reason: str = ""
 
 
 def check_text(text):
@@ -88,7 +92,29 @@ def check_text(text):
 
 
 def as_json(value):
-    return json.dumps(value, ensure_ascii=False)
+    """A value of the file as a problem shows it: JSON, cut when long."""
+    return cut(json.dumps(value, ensure_ascii=False))
+
+
+def messages_of(error):
+    """A ValidationError's messages, each value they quote cut when long."""
+    messages = []
+    for item in error.error_list:
+        params = item.params or {}
+        if isinstance(params, dict):
+            params = {
+                name: cut(value) if isinstance(value, str) else value
+                for name, value in params.items()
+            }
+        messages.append(str(item.message % params if params else item.message))
+    return " ".join(messages)
+
+
+def choices_text(choices):
+    """The valid values of a field, as a problem lists them."""
+    shown = sorted(choices)
+    more = f" and {len(shown) - 20} more" if len(shown) > 20 else ""
+    return ", ".join(json.dumps(value, ensure_ascii=False) for value in shown[:20]) + more
 
 
 def aware_to_the_millisecond(moment):
@@ -152,7 +178,9 @@ class FieldReader:
             if max_length is not None and len(raw) > max_length:
                 MaxLengthValidator(max_length)(raw)
             if choices is not None and raw not in choices:
-                raise ValidationError(field.error_messages["invalid_choice"], params={"value": raw})
+                raise ValidationError(
+                    f"{as_json(raw)} is not one of the choices: {choices_text(choices)}"
+                )
             for validator in validators:
                 validator(raw)
             return raw
@@ -205,6 +233,46 @@ class FieldReader:
             return target.key_from_reference(raw if isinstance(raw, list) else [raw])
 
         return convert
+
+
+class NotAList(ValueError):
+    """The JSON is whole, but not the list of objects a fixture is."""
+
+
+def objects_with_lines(text):
+    """The objects of a fixture's JSON list, each as (the line it starts on, its value).
+
+    One pass of the JSON decoder, object by object, so a problem can name the line where its
+    object starts; raises ``json.JSONDecodeError`` (with the line and column) or ``NotAList``.
+    """
+    decoder = json.JSONDecoder()
+    position = WHITESPACE.match(text).end()
+    if not text.startswith("[", position):
+        json.loads(text)  # raises what is wrong with it, if anything
+        raise NotAList
+    objects, line, counted = [], 1, 0
+    position = WHITESPACE.match(text, position + 1).end()
+    if text.startswith("]", position):
+        position += 1
+    else:
+        while True:
+            line += text.count("\n", counted, position)
+            counted = position
+            value, position = decoder.raw_decode(text, position)
+            objects.append((line, value))
+            position = WHITESPACE.match(text, position).end()
+            if text.startswith(",", position):
+                position = WHITESPACE.match(text, position + 1).end()
+            elif text.startswith("]", position):
+                position += 1
+                break
+            else:
+                json.loads(text)  # the decoder's own message, line and column
+                raise json.JSONDecodeError("Expecting ',' delimiter", text, position)
+    if WHITESPACE.match(text, position).end() != len(text):
+        json.loads(text)
+        raise json.JSONDecodeError("Extra data", text, position)
+    return objects
 
 
 def quick(validator):
@@ -264,7 +332,7 @@ class KeyReader:
                     check_text(part)
                 key.append(canonical(field.to_python(part)))
             except (ValidationError, TypeError, ValueError) as error:
-                detail = " ".join(getattr(error, "messages", [str(error)]))
+                detail = messages_of(error) if isinstance(error, ValidationError) else cut(error)
                 raise ValidationError(
                     f"not a valid natural key of {self.label}: {as_json(parts)} ({detail})"
                 ) from None
@@ -369,43 +437,45 @@ class Reader:
         self.result.files.append({"name": Path(fixture.name).name, "sha256": fixture.sha256})
         objects = self._parse(fixture)
         self.result.files[-1]["objects"] = len(objects)
-        for index, data in enumerate(objects):
+        for index, (line, data) in enumerate(objects):
             objects[index] = None  # the parsed JSON goes as the entries grow
-            self._read_object(number, index, data)
+            self._read_object(number, index + 1, line, data)
             self.read_objects += 1
             if not self.read_objects % PROGRESS_EVERY:
                 self.progress("read", self.read_objects, None)
 
     def _parse(self, fixture):
+        """The file's objects, each with the line it starts on; [] when it cannot be read."""
         try:
-            objects = json.loads(fixture.content)
+            return objects_with_lines(fixture.content.decode())
         except UnicodeDecodeError:
             self.result.add_problem(Problem(fixture.name, "the file is not UTF-8 text"))
-            return []
         except json.JSONDecodeError as error:
             message = f"broken JSON at line {error.lineno}, column {error.colno}: {error.msg}"
             self.result.add_problem(Problem(fixture.name, message))
-            return []
         except RecursionError:
             self.result.add_problem(Problem(fixture.name, "the JSON is nested too deeply"))
-            return []
-        if not isinstance(objects, list):
+        except NotAList:
             self.result.add_problem(Problem(fixture.name, "a fixture is a JSON list of objects"))
-            return []
-        return objects
+        return []
 
-    def _read_object(self, number, index, data):
+    def _read_object(self, number, index, line, data):
         name = self.result.file_names[number]
         fields = data.get("fields") if isinstance(data, dict) else None
         if not isinstance(fields, dict):
             self.result.add_problem(
-                Problem(name, 'expected {"model": ..., "fields": {...}}', index)
+                Problem(name, 'expected {"model": ..., "fields": {...}}', index, line=line)
             )
             return
         label = data.get("model")
         reader = self.models.get(label.lower() if isinstance(label, str) else None)
         if reader is None:
-            self.result.add_problem(Problem(name, f"unknown model '{label}'", index))
+            why = why_not_carried(label) if isinstance(label, str) else None
+            if why:
+                self.result.skip(label.lower(), why)
+            else:
+                problem = Problem(name, f"unknown model '{label}'", index, line=line)
+                self.result.add_problem(problem)
             return
         given, problems = {}, []
         readers = self.readers[reader.label]
@@ -418,12 +488,13 @@ class Reader:
             try:
                 value = given[field_name] = convert(raw)
             except ValidationError as error:
-                problems.append((" ".join(error.messages), field_name))
+                problems.append((messages_of(error), field_name))
                 continue
             if wanted is not None and value is not None and value not in wanted:
                 self._want(target, value)
-        entry = Entry(reader.model, number, index, given)
+        entry = Entry(reader.model, number, index, line, given)
         entry.key = self._key(reader, given, problems)
+        entry.reason = self._reason(data.get("reason", ""), problems)
         for message, field_name in problems:
             self.result.problem_with(entry, message, field=field_name)
         if entry.key is None:
@@ -433,8 +504,21 @@ class Reader:
             self.result.problem_with(
                 entry,
                 f"the same natural key is already at {self.result.file_names[first.file]} "
-                f"object #{first.index}",
+                f"object #{first.number} at line {first.line}",
             )
+
+    def _reason(self, reason, problems):
+        """The object's own reason for its change: text, kept in its history rows and shown
+        to readers when it corrects a published claim."""
+        if type(reason) is not str:
+            problems.append((f"a reason is text, not {as_json(reason)}", "reason"))
+            return ""
+        try:
+            check_text(reason)
+        except ValidationError as error:
+            problems.append((messages_of(error), "reason"))
+            return ""
+        return reason.strip()
 
     def _key(self, reader, given, problems):
         """The entry's natural key, or None when a part of it is missing or broken. A part

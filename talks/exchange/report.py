@@ -7,6 +7,15 @@ from dataclasses import dataclass, field
 
 MAX_PROBLEMS = 200
 OUTCOMES = ("created", "updated", "unchanged")
+SHOWN = 80  # characters of a value that a problem shows
+
+
+def cut(text, limit=SHOWN):
+    """``text`` as a problem shows it: a long value cut, saying how long it was."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 1]}… ({len(text):,} characters)"
 
 
 @dataclass
@@ -15,19 +24,20 @@ class Problem:
 
     file: str
     message: str
-    index: int | None = None
+    number: int | None = None  # the object's place in the file, counted from 1
     model: str = ""
     key: tuple = ()
     field: str = ""
+    line: int | None = None  # where the object starts in the file
 
     def __str__(self):
         place = [self.file]
-        if self.index is not None:
-            place.append(f"object #{self.index}")
+        if self.number is not None:
+            place.append(f"object #{self.number}" + (f" at line {self.line}" if self.line else ""))
         if self.model:
             place.append(self.model)
         if self.key:
-            place.append(json.dumps(list(self.key), ensure_ascii=False, default=str))
+            place.append(cut(json.dumps(list(self.key), ensure_ascii=False, default=str)))
         if self.field:
             place.append(f"field '{self.field}'")
         return f"{', '.join(place)}: {self.message}"
@@ -40,6 +50,8 @@ class ImportResult:
     counts: dict = field(default_factory=lambda: defaultdict(Counter))
     problems: list = field(default_factory=list)
     more_problems: int = 0  # found beyond MAX_PROBLEMS, counted but not kept
+    # Label -> (objects skipped, why): rows of models a fixture does not carry.
+    skipped: dict = field(default_factory=dict)
     dry_run: bool = False
     run: object = None  # the ImportRun written
     seconds: float = 0.0
@@ -59,6 +71,15 @@ class ImportResult:
         totals = self.totals()
         return bool(totals["created"] or totals["updated"])
 
+    def skip(self, label, why):
+        count, _ = self.skipped.get(label, (0, why))
+        self.skipped[label] = (count + 1, why)
+
+    def skipped_lines(self):
+        """One line per model the input carries and the import leaves out, saying why."""
+        for label, (count, why) in sorted(self.skipped.items()):
+            yield f"{label}: {count} skipped, {why}"
+
     def add_problem(self, problem):
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(problem)
@@ -71,10 +92,11 @@ class ImportResult:
             Problem(
                 self.file_names[entry.file],
                 message,
-                entry.index,
+                entry.number,
                 entry.model._meta.label_lower,
                 entry.key or (),
                 field,
+                entry.line,
             )
         )
         entry.failed = True
@@ -82,7 +104,7 @@ class ImportResult:
     def sort_problems(self):
         """File by file, and in each in the order of its objects."""
         order = {name: number for number, name in enumerate(self.file_names)}
-        self.problems.sort(key=lambda p: (order.get(p.file, 0), p.index or 0))
+        self.problems.sort(key=lambda p: (order.get(p.file, 0), p.number or 0))
 
     def summary_lines(self):
         for label, counter in sorted(self.counts.items()):

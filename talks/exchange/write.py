@@ -1,11 +1,12 @@
 """Writing, the last phase of an import: the judged rows in bulk, each with its history row.
 
 The import run is written first, then each model's new rows and changed rows, in
-``FIXTURE_MODELS`` order, in chunks. simple-history records a change from ``post_save``; bulk
-writes send no signals, so each history row is written here, in the same transaction, by
-``insert_history``, which has the database copy the rows just written. PostgreSQL takes rows
-by COPY, the fastest way in; SQLite by executemany. Primary keys are allocated before the
-write, so rows can point at rows not yet written.
+``FIXTURE_MODELS`` order, in chunks. Each history row's reason names the run and gives the
+editor's words: the object's own reason, or else the run's. simple-history records a change
+from ``post_save``; bulk writes send no signals, so each history row is written here, in the
+same transaction, by ``insert_history``, which has the database copy the rows just written.
+PostgreSQL takes rows by COPY, the fastest way in; SQLite by executemany. Primary keys are
+allocated before the write, so rows can point at rows not yet written.
 """
 
 from django.db import connection, models
@@ -35,11 +36,7 @@ def write(reader, models_to_write, *, now, user, reason, channel, progress):
     )
     run._change_reason, run._history_user = "Import started", user
     run.save()  # first, so that SQLite's write lock is held before ids are allocated
-    names = ", ".join(f"{file['name']} (sha256 {file['sha256'][:12]})" for file in result.files)
-    change_reason = f"Imported from {names} in import run #{run.pk}"
-    if reason:
-        change_reason += f": {reason}"
-    history = {"date": timezone.now(), "reason": change_reason, "user": user}
+    history = {"date": timezone.now(), "user": user}
 
     to_write, written = totals["created"] + totals["updated"], 0
     for model in models_to_write:
@@ -51,18 +48,19 @@ def write(reader, models_to_write, *, now, user, reason, channel, progress):
             entry.pk = pk
         fields = [model._meta.pk, *fixture_fields(model)]
         for start in range(0, len(created), WRITE_CHUNK):
-            rows = [table_row(entry) for entry in created[start : start + WRITE_CHUNK]]
-            insert_rows(model, fields, rows)
-            written_here = Q(pk__range=(new_ids[start], new_ids[start + len(rows) - 1]))
-            insert_history(model, written_here, history_type="+", **history)
-            written += len(rows)
+            chunk = created[start : start + WRITE_CHUNK]
+            insert_rows(model, fields, [table_row(entry) for entry in chunk])
+            for reason_here, written_here in _by_reason(run, reason, chunk):
+                insert_history(model, written_here, history_type="+", reason=reason_here, **history)
+            written += len(chunk)
             progress("written", written, to_write)
         for start in range(0, len(updated), WRITE_CHUNK):
-            rows = [table_row(entry) for entry in updated[start : start + WRITE_CHUNK]]
+            chunk = updated[start : start + WRITE_CHUNK]
+            rows = [table_row(entry) for entry in chunk]
             update_rows(model, fields[1:], [row[1:] + row[:1] for row in rows])
-            written_here = Q(pk__any_of={row[0] for row in rows})
-            insert_history(model, written_here, history_type="~", **history)
-            written += len(rows)
+            for reason_here, written_here in _by_reason(run, reason, chunk):
+                insert_history(model, written_here, history_type="~", reason=reason_here, **history)
+            written += len(chunk)
             progress("written", written, to_write)
         for entry in created + updated:
             entry.row = None
@@ -73,6 +71,18 @@ def write(reader, models_to_write, *, now, user, reason, channel, progress):
     run._change_reason = "Import finished"
     run.save()
     return run
+
+
+def _by_reason(run, reason, entries):
+    """(history reason, the rows that take it) for the written ``entries``: those with a
+    reason of their own, by reason, and the rest with the run's. One consecutive range of ids
+    is one condition the database serves from the primary key."""
+    groups = {}
+    for entry in entries:
+        groups.setdefault(entry.reason or reason, []).append(entry.pk)
+    for words, ids in groups.items():
+        rows = Q(pk__range=(ids[0], ids[-1])) if ids[-1] - ids[0] == len(ids) - 1 else None
+        yield run.change_reason(words), rows or Q(pk__any_of=set(ids))
 
 
 def _written(reader, model):

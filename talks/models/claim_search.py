@@ -31,7 +31,7 @@ from django.db import connection, models
 from django.db.models.lookups import IsNull
 
 from sources.planner import planned_rows
-from sources.search_terms import search_terms
+from sources.search_terms import WORDS_SEARCHED, search_terms  # noqa: F401 (the readers' forms)
 
 from ..language.spellings import name_key, word_keys
 from ..language.stems import prefix_stem
@@ -41,7 +41,6 @@ from .search_documents import QUERY_CONFIGS, SIMPLE_CONFIG, language_config
 
 SEARCH_IDS = 10_000  # matches taken by id; beyond, at least 1% of a million claims match
 COMMON_MATCHES = 10 * SEARCH_IDS  # so many expected that no match is read ahead by id
-WORDS_SEARCHED = 10  # words or phrases a reader's search may hold: each is looked up alone
 KEYS_READ = 500  # rows of people's keys one search reads; beyond, the people by subquery
 # People one word may name and still be sent as a list; beyond, by subquery: PostgreSQL plans
 # a list of ids value by value, which for thousands costs more than the query.

@@ -23,6 +23,7 @@ from sources.records import (
 )
 
 from .. import rulebook
+from .imports import editors_words
 from .meetings import Meeting
 from .people import Person
 from .search_documents import ClaimSearchDocument, EnglishSearchDocument, english_search_vector
@@ -167,7 +168,13 @@ class ClaimHistoryQuerySet(HistoricalQuerySet):
             if before and before.claim_id == claim_id and corrects(before, after):
                 corrections.append(
                     Correction(
-                        claim_id, made_at, reason or "", text, before.text, verdict, before.verdict
+                        claim_id,
+                        made_at,
+                        editors_words(reason),
+                        text,
+                        before.text,
+                        verdict,
+                        before.verdict,
                     )
                 )
             before = after

@@ -1,5 +1,6 @@
 """Import runs: the audit record of each fixture import, which its history rows name."""
 
+import re
 import uuid
 
 from django.conf import settings
@@ -7,6 +8,15 @@ from django.db import models
 
 from sources.natural_keys import NaturalKeyManager, NaturalKeyMethod
 from sources.records import choices_constraint, tracked_history
+
+# How an import's history rows begin: "Import run #12", then the editor's words after ": ".
+RUN_MARK = re.compile(r"^Import run #\d+(: |$)")
+
+
+def editors_words(change_reason):
+    """A history row's reason as the editor gave it: an import's without the run it names
+    (readers see the words, never the desk's bookkeeping)."""
+    return RUN_MARK.sub("", change_reason or "", count=1)
 
 
 class ImportChannel(models.TextChoices):
@@ -68,6 +78,11 @@ class ImportRun(models.Model):
     def __str__(self):
         names = ", ".join(file["name"] for file in self.files) or "no file"
         return f"Import run #{self.pk}: {names} ({self.started_at:%d %b %Y %H:%M})"
+
+    def change_reason(self, words=""):
+        """The reason of each history row the run writes: the run, and the editor's words
+        (``editors_words`` gives them back). The files and their hashes are on the run."""
+        return f"Import run #{self.pk}: {words}" if words else f"Import run #{self.pk}"
 
     @property
     def duration(self):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from talks.exchange import import_fixtures
 
@@ -32,6 +32,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, addrport, no_serve, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "The demo creates logins with a published password, so it runs only in "
+                "development: set DEBUG=1 (never on a production database)."
+            )
         call_command("migrate", interactive=False, verbosity=0)
         logins = {
             username: self.ensure_login(username, role) for username, role in DEMO_LOGINS.items()

@@ -2,13 +2,14 @@ from types import SimpleNamespace
 
 from django.core.management.base import BaseCommand
 
-from talks.exchange import export_fixtures
+from talks.exchange import export_fixtures, export_to_file
 
 
 class Command(BaseCommand):
     help = (
         "Write the desk as fixture JSON with natural keys, sorted and stable: what "
-        "import_fixtures reads. Standard output unless --output is given."
+        "import_fixtures reads. Standard output unless --output is given, where the file is "
+        "replaced only once the export is whole."
     )
 
     def add_arguments(self, parser):
@@ -22,8 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, output, published_only, **options):
         if output:
-            with open(output, "w", encoding="utf-8") as stream:
-                counts = export_fixtures(stream, published_only=published_only)
+            counts = export_to_file(output, published_only=published_only)
         else:  # as it comes: OutputWrapper would end each piece with a newline
             stream = SimpleNamespace(write=lambda text: self.stdout.write(text, ending=""))
             counts = export_fixtures(stream, published_only=published_only)

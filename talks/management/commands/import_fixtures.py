@@ -40,6 +40,8 @@ class Command(BaseCommand):
             progress.clear()
         for line in result.summary_lines():
             self.stdout.write(line)
+        for line in result.skipped_lines():
+            self.stdout.write(line)
         totals = result.totals()
         rate = result.objects / result.seconds if result.seconds else 0
         run = f"Import run #{result.run.pk}: " if result.run else ""

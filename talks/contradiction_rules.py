@@ -46,13 +46,21 @@ class Detection:
     skipped: list = field(default_factory=list)  # checks this database cannot run, and why
 
 
-def detect_contradictions():
-    """Every rule's candidates, one per pair of claims and rule."""
+def detect_contradictions(claims=None, near_duplicates=True):
+    """Every rule's candidates, one per pair of claims and rule.
+
+    ``claims`` limits the role and meeting rules to the statements of these claims (each
+    still compared with every other claim's); ``near_duplicates`` says whether that rule
+    runs. An incremental run passes what ``talks.suggestion_scope`` found touched.
+    """
     detection = Detection()
-    found = [*role_conflicts(), *meeting_conflicts()]
-    if connection.vendor == "postgresql":
+    statements = Statement.objects.all()
+    if claims is not None:
+        statements = statements.filter(claim__in=claims)
+    found = [*role_conflicts(statements), *meeting_conflicts(statements)]
+    if near_duplicates and connection.vendor == "postgresql":
         found.extend(near_duplicates_with_opposite_verdicts())
-    else:
+    elif near_duplicates:
         detection.skipped.append(
             "Near-duplicate claims with opposite verdicts: skipped, the check needs PostgreSQL's "
             f"trigram similarity (pg_trgm) and this database is {connection.display_name}."
@@ -101,10 +109,11 @@ def _day(date):
 
 
 @planned_for_a_batch
-def role_conflicts():
+def role_conflicts(statements=None):
     """A statement has someone act for X on a day when their roles, or X's, say otherwise."""
+    statements = Statement.objects.all() if statements is None else statements
     rows = list(
-        Statement.objects.acts_for_at_odds_with_roles().values(
+        statements.acts_for_at_odds_with_roles().values(
             "claim_id",
             "date",
             "person__name",
@@ -149,9 +158,10 @@ def role_conflicts():
 
 
 @planned_for_a_batch
-def meeting_conflicts():
+def meeting_conflicts(statements=None):
     """Statements that give the same meeting different dates, places or participants."""
-    dates = Statement.objects.meeting_dates_in_conflict().values(
+    statements = Statement.objects.all() if statements is None else statements
+    dates = statements.meeting_dates_in_conflict().values(
         "claim_id", "reference_claim", "meeting__title", "date", "reference_date"
     )
     for row in dates:
@@ -162,7 +172,7 @@ def meeting_conflicts():
             f"Dates “{row['meeting__title']}” to {_day(row['date'])}; the other claim "
             f"dates it to {_day(row['reference_date'])}.",
         )
-    places = Statement.objects.meeting_places_in_conflict().values(
+    places = statements.meeting_places_in_conflict().values(
         "claim_id", "reference_claim", "meeting__title", "place", "reference_place"
     )
     for row in places:
@@ -173,7 +183,7 @@ def meeting_conflicts():
             f"Places “{row['meeting__title']}” in {row['place']}; the other claim places "
             f"it in {row['reference_place']}.",
         )
-    attendance = Statement.objects.attendance_in_conflict().values(
+    attendance = statements.attendance_in_conflict().values(
         "claim_id", "reference_claim", "meeting__title", "person__name", "kind"
     )
     for row in attendance:

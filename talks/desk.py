@@ -7,16 +7,14 @@ here, the page is ``admin/talks/desk/index.html``; ``talks.admin_site`` puts the
 
 from dataclasses import dataclass, field
 
-from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from . import rulebook
 from .models import Claim, Contradiction, ContradictionSuggestion, ImportRun
+from .tasks import latest_suggestion_runs
 
 SHOWN = 6  # rows per section
 COUNTED = 100  # counts beyond this read "100+"
-SUGGESTION_RUN = "Suggestion rules"  # the admin log's name for a run of the rules
 
 # The sections each role sees, most pressing first.
 ROLE_SECTIONS = {
@@ -115,30 +113,6 @@ def _contradictions_section(key, title, hint, status):
     )
 
 
-def record_suggestion_run(user, run):
-    """Keep a run of the rules from the admin in the admin's log, for the desk home."""
-    LogEntry.objects.create(
-        user=user,
-        content_type=ContentType.objects.get_for_model(ContradictionSuggestion),
-        object_repr=SUGGESTION_RUN,
-        action_flag=CHANGE,
-        change_message=run.summary(),
-    )
-
-
-def last_suggestion_run():
-    """The latest run of the suggestion rules from the admin, or None."""
-    return (
-        LogEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(ContradictionSuggestion),
-            object_repr=SUGGESTION_RUN,
-        )
-        .select_related("user")
-        .order_by("-action_time")
-        .first()
-    )
-
-
 def _suggestions_section(user):
     pending = ContradictionSuggestion.objects.pending().select_related("claim_a", "claim_b")
     rows = [
@@ -159,7 +133,7 @@ def _suggestions_section(user):
         _bounded_count(pending),
         _changelist(ContradictionSuggestion),
         "No suggestion waiting.",
-        {"last_run": last_suggestion_run()},
+        dict(zip(["latest_run", "last_done_run"], latest_suggestion_runs(), strict=True)),
     )
 
 

@@ -84,3 +84,27 @@ def as_role(django_user_model):
         return client
 
     return login
+
+
+def run_queued_tasks():
+    """Run every queued task as `manage.py worker` does, inside the test's transaction.
+
+    The worker's own loop closes the connection between tasks, which would end the test's
+    transaction; tests/test_tasks.py runs the real command with committed data.
+    """
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    while (queued := DBTaskResult.objects.ready().first()) is not None:
+        queued.claim(worker.worker_id)
+        worker.run_task(queued)

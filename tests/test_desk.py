@@ -11,7 +11,7 @@ from sources.models import Source
 from talks.models import Citation, Claim, ClaimSubject, Contradiction, Person, Statement
 from talks.services.claims import NewSource, RecordRefused, record_claim
 
-from .conftest import make_claim, make_meeting, make_person, make_source
+from .conftest import make_claim, make_meeting, make_person, make_source, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -63,15 +63,20 @@ def test_run_button_is_on_the_suggestions_list_and_the_desk_home(editor_client):
         assert 'id="run-suggestions"' in editor_client.get(url).content.decode(), url
 
 
-def test_the_desk_home_says_when_the_rules_last_ran(editor_client, editor):
+def test_the_desk_home_says_when_the_rules_last_ran(
+    editor_client, editor, django_capture_on_commit_callbacks
+):
     page = editor_client.get(reverse("admin:index")).content.decode()
-    assert "The rules have not been run from the admin yet." in page
+    assert "The rules have not run yet." in page
 
-    editor_client.post(reverse("admin:talks_contradictionsuggestion_run"))
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(reverse("admin:talks_contradictionsuggestion_run"))
+    assert "Queued since" in editor_client.get(reverse("admin:index")).content.decode()
+    run_queued_tasks()
 
     page = editor_client.get(reverse("admin:index")).content.decode()
-    assert "Last run" in page
-    assert "by desk-editor: 0 new, 0 updated, 0 withdrawn, 0 unchanged; 0 pending in all." in page
+    assert "Last run at" in page
+    assert "by desk-editor over the whole desk, found 0: 0 new, 0 updated, 0 withdrawn" in page
 
 
 def test_every_list_keeps_its_deleted_records_link_beside_its_own_buttons(editor_client):

@@ -23,6 +23,7 @@ from talks.exchange import FIXTURE_MODELS
 from talks.models import Citation, Claim, ClaimSubject, Delivery, ImportRun
 from talks.models.editions import Edition, PageStamp, PendingStamp
 from talks.models.people import PersonNameKey
+from talks.models.suggestion_runs import SuggestionRun
 
 from .admin_forms import (
     add_inline_row,
@@ -323,10 +324,11 @@ def test_every_model_of_the_desk_is_in_the_tracked_list():
     """A new model must join ``talks.models.__all__`` and so the checks below.
 
     The exceptions hold no desk data: the public pages' edition counter, the number that
-    every tracked write moves on (see ``talks.models.editions``), and the keys the readers'
-    search finds people by, derived from their names on every write (``PersonNameKey``), and
-    the log of notifications sent to partners, which the desk writes as it sends them
-    (``Delivery``).
+    every tracked write moves on (see ``talks.models.editions``), the keys the readers'
+    search finds people by, derived from their names on every write (``PersonNameKey``), the
+    log of notifications sent to partners, which the desk writes as it sends them
+    (``Delivery``), and the log of suggestion runs (the suggestions they write keep their
+    history).
     """
     desk_models = {
         model
@@ -334,7 +336,8 @@ def test_every_model_of_the_desk_is_in_the_tracked_list():
         for model in apps.get_app_config(label).get_models()
         if not issubclass(model, HistoricalChanges)
     }
-    assert desk_models - {Edition, PageStamp, PendingStamp, PersonNameKey, Delivery} == set(
+    logs = {Delivery, SuggestionRun}
+    assert desk_models - {Edition, PageStamp, PendingStamp, PersonNameKey, *logs} == set(
         TRACKED_MODELS
     )
 

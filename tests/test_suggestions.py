@@ -7,12 +7,15 @@ contradiction, a run over unchanged data changes nothing) is checked end to end.
 """
 
 import datetime
+import subprocess
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from talks.exchange import import_fixtures
 from talks.models import (
@@ -22,12 +25,15 @@ from talks.models import (
     Participant,
     Role,
     Statement,
+    SuggestionRun,
 )
 from talks.models.contradictions import ContradictionRefused
+from talks.services import suggestion_runs
 from talks.services.contradictions import dismiss_suggestion, flag_suggestion
 from talks.services.suggestion_runs import refresh_suggestions
+from talks.tasks import fail_tasks_of_lost_workers, run_suggestion_rules, worker_name
 
-from .conftest import SEED_FIXTURE, make_claim, make_meeting, make_person
+from .conftest import SEED_FIXTURE, make_claim, make_meeting, make_person, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -389,12 +395,23 @@ def test_a_suggestion_decided_once_cannot_be_decided_again(conflict, editor):
 # -- In the admin ---------------------------------------------------------------------------
 
 
-def test_the_admin_runs_the_rules_and_lists_pending_suggestions(conflict, editor_client, editor):
+def test_the_admin_runs_the_rules_and_lists_pending_suggestions(
+    conflict, editor_client, editor, django_capture_on_commit_callbacks
+):
     changelist = reverse("admin:talks_contradictionsuggestion_changelist")
 
-    response = editor_client.post(reverse("admin:talks_contradictionsuggestion_run"), follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            reverse("admin:talks_contradictionsuggestion_run"), follow=True
+        )
 
-    assert "Suggestions: 1 new, 0 updated, 0 withdrawn" in response.content.decode()
+    page = response.content.decode()
+    assert "The suggestion rules are running in the background" in page
+    assert "Queued since" in page and "by desk-editor" in page
+    assert suggestions() == []  # the button only queued the run
+    run_queued_tasks()
+    page = editor_client.get(changelist).content.decode()
+    assert "found 1: 1 new, 0 updated, 0 withdrawn, 0 unchanged; 1 pending in all." in page
     (suggestion,) = suggestions()
     assert suggestion.history.get().history_user == editor
     listing = editor_client.get(changelist).content.decode()
@@ -446,3 +463,88 @@ def test_the_suggestion_admin_refuses_adding_and_deleting_by_hand(conflict, edit
     assert ContradictionSuggestion.objects.exists()
     flag = reverse("admin:talks_contradictionsuggestion_flag", args=[suggestion.pk])
     assert editor_client.get(flag).status_code == 405
+
+
+# -- Runs in the background: queued, running, done or failed ----------------------------------
+
+
+def test_the_list_shows_a_run_in_progress_and_reloads_until_it_finishes(editor_client, editor):
+    SuggestionRun.objects.create(
+        status=SuggestionRun.Status.RUNNING, requested_by=editor, started_at=timezone.now()
+    )
+
+    page = editor_client.get(reverse("admin:talks_contradictionsuggestion_changelist"))
+
+    assert "Running since" in page.content.decode()
+    assert '<meta http-equiv="refresh" content="5">' in page.content.decode()
+
+
+def test_pressing_the_button_twice_queues_one_run(
+    editor_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(reverse("admin:talks_contradictionsuggestion_run"))
+        response = editor_client.post(
+            reverse("admin:talks_contradictionsuggestion_run"), follow=True
+        )
+
+    assert "A run of the rules is already waiting for a worker." in response.content.decode()
+    assert SuggestionRun.objects.count() == 1
+
+
+def test_a_failing_run_is_shown_failed_with_its_error_and_keeps_nothing(
+    conflict, editor_client, monkeypatch, django_capture_on_commit_callbacks
+):
+    def full_disk(*args, **kwargs):
+        raise OSError("No space left on device")
+
+    # The new suggestion is written, then the run fails before it finishes.
+    monkeypatch.setattr(suggestion_runs, "bulk_update_with_history", full_disk)
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(reverse("admin:talks_contradictionsuggestion_run"))
+    run_queued_tasks()
+
+    assert suggestions() == []
+    run = SuggestionRun.objects.get()
+    assert run.status == SuggestionRun.Status.FAILED
+    assert run_suggestion_rules.get_result(run.task_id).status == "FAILED"
+    page = editor_client.get(reverse("admin:talks_contradictionsuggestion_changelist"))
+    assert "failed</strong>: OSError: No space left on device" in page.content.decode()
+    assert "The rules have not run yet." not in page.content.decode()
+
+
+def test_the_scheduled_run_performs_the_run_here_or_queues_it(
+    conflict, django_capture_on_commit_callbacks
+):
+    out = StringIO()
+    call_command("suggest_contradictions", "--reason", "Nightly", stdout=out)
+
+    run = SuggestionRun.objects.get()
+    assert (run.status, run.found, run.reason) == (SuggestionRun.Status.DONE, 1, "Nightly")
+    assert "Suggestions: 1 new, 0 updated" in out.getvalue()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("suggest_contradictions", "--queue", stdout=out)
+    queued = SuggestionRun.objects.first()
+    assert f"Queued: Suggestion run #{queued.pk} (queued)." in out.getvalue()
+    assert run_suggestion_rules.get_result(queued.task_id).status == "READY"
+
+
+def test_a_run_whose_worker_was_killed_is_shown_failed_once_a_worker_starts_again(
+    conflict, editor_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(reverse("admin:talks_contradictionsuggestion_run"))
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    DBTaskResult.objects.get().claim(worker_name(gone.pid))  # a worker took it, then died
+    SuggestionRun.objects.update(status=SuggestionRun.Status.RUNNING, started_at=timezone.now())
+    changelist = reverse("admin:talks_contradictionsuggestion_changelist")
+    assert "Running since" in editor_client.get(changelist).content.decode()
+
+    fail_tasks_of_lost_workers()  # what `manage.py worker` does first
+
+    page = editor_client.get(changelist).content.decode()
+    assert f"failed</strong>: WorkerLost: The worker {worker_name(gone.pid)} stopped" in page
+    assert SuggestionRun.objects.get().status == SuggestionRun.Status.FAILED
+    assert suggestions() == []

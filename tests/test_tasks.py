@@ -4,21 +4,29 @@ The database backend runs here on SQLite and PostgreSQL alike; tests/test_tasks_
 the same tasks on RQ over the real Redis.
 """
 
+import os
+import subprocess
+import sys
+import time
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.commands import runserver
-from django.db import transaction
+from django.db import connection, transaction
 from django.tasks import TaskResultStatus
 from django.test import override_settings
+from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from config.db_routing import ReplicaRouter, _public_read
 from sources.models import Source
 from talks.management.commands import demo
+from talks.tasks import queue_claim_pages, worker_name
 
-from .tasks_for_tests import fail_with, record_a_source
+from .conftest import make_claim, run_queued_tasks
+from .tasks_for_tests import fail_with, record_a_source, write_then_wait
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +113,74 @@ def test_the_demo_serves_with_a_worker_beside_it_and_stops_it_on_exit(monkeypatc
         call_command("demo", stdout=StringIO())
 
     assert started[0].command[-1] == "worker" and started[0].stopped
+
+
+# --- A worker killed half-way -----------------------------------------------------------------
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="a second process cannot open the tests' in-memory SQLite database",
+)
+
+
+def start_worker(*arguments):
+    """`manage.py worker` in a process of its own, on the test database."""
+    environment = {**os.environ, "DATABASE_URL": the_test_database_url(), "DEBUG": "1"}
+    return subprocess.Popen(
+        [sys.executable, str(settings.BASE_DIR / "manage.py"), "worker", *arguments],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def the_test_database_url():
+    database = connection.settings_dict
+    login = ":".join(filter(None, [database["USER"], database["PASSWORD"]]))
+    return f"postgres://{login}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+
+
+def wait_for(condition, seconds=60):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_half_way_leaves_nothing_written_and_the_task_failed(tmp_path):
+    written = tmp_path / "written"
+    task = write_then_wait.enqueue("Half-written", str(written))
+    after = record_a_source.enqueue("Queued behind it")
+    worker = start_worker()
+    try:
+        wait_for(written.exists)  # the row is written, not committed
+    finally:
+        worker.kill()
+        worker.wait()
+
+    assert not Source.objects.filter(title="Half-written").exists()
+    assert write_then_wait.get_result(task.id).status == TaskResultStatus.RUNNING
+    run_worker()  # the next worker to start on this host says what happened, then works on
+
+    lost = write_then_wait.get_result(task.id)
+    assert lost.status == TaskResultStatus.FAILED
+    assert f"WorkerLost: The worker {worker_name(worker.pid)} stopped" in lost.errors[-1].traceback
+    assert record_a_source.get_result(after.id).status == TaskResultStatus.SUCCESSFUL
+
+
+def test_rendering_claim_pages_again_puts_them_in_the_page_cache_in_every_language(
+    client, django_capture_on_commit_callbacks
+):
+    claim = make_claim(status="published", verdict="false")
+    draft = make_claim()
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_claim_pages([claim, draft], base_url="http://testserver")
+    run_queued_tasks()
+
+    result = DBTaskResult.objects.get().task_result
+    assert result.return_value == {"rendered": 2}  # English and Ukrainian; no draft page
+    assert client.get(claim.get_absolute_url())["X-Cache"] == "hit"
+    with translation.override("uk"):
+        assert client.get(claim.get_absolute_url())["X-Cache"] == "hit"

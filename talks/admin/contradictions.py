@@ -20,7 +20,6 @@ from sources.admin.tracked import TrackedAdmin
 from sources.recently_used import TOP_ROWS, most_used
 
 from .. import rulebook
-from ..desk import record_suggestion_run
 from ..models import (
     Claim,
     ClaimSubject,
@@ -29,10 +28,11 @@ from ..models import (
     Meeting,
     Person,
     Statement,
+    SuggestionRun,
 )
 from ..models.contradictions import ContradictionRefused
 from ..services import contradictions as decisions
-from ..services.suggestion_runs import refresh_suggestions
+from ..tasks import latest_suggestion_runs, request_suggestion_run
 from .contradiction_forms import DismissForm, ReasonForm, ResolveForm
 
 # What the comparison of two claims holds side by side, and marks where the two differ.
@@ -424,15 +424,24 @@ class ContradictionSuggestionAdmin(TrackedAdmin):
             lambda suggestion: f"Dismissed: {suggestion}. It will not be suggested again.",
         )
 
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "suggestion_runs": latest_suggestion_runs()}
+        return super().changelist_view(request, extra_context)
+
     def run_view(self, request):
-        """Run the suggestion rules now, as the scheduled command does."""
+        """Queue a run of the suggestion rules; a worker performs it, the list shows it."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         if not self.has_view_permission(request):
             raise PermissionDenied
-        run = refresh_suggestions(user=request.user, reason="Suggestion run from the admin")
-        record_suggestion_run(request.user, run)
-        self.message_user(request, f"Suggestions: {run.summary()}", messages.SUCCESS)
-        for skipped in run.skipped:
-            self.message_user(request, skipped, messages.WARNING)
+        if SuggestionRun.objects.filter(status=SuggestionRun.Status.QUEUED).exists():
+            self.message_user(request, "A run of the rules is already waiting for a worker.")
+        else:
+            request_suggestion_run(user=request.user, reason="Suggestion run from the admin")
+            self.message_user(
+                request,
+                "The suggestion rules are running in the background; this list shows what "
+                "they found when they finish.",
+                messages.SUCCESS,
+            )
         return HttpResponseRedirect(reverse("admin:talks_contradictionsuggestion_changelist"))

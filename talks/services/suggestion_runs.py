@@ -1,11 +1,15 @@
 """The suggestion run: store what the rules find, so editors can flag or dismiss it.
 
-Run it on a schedule (``manage.py suggest_contradictions``) or from the admin; both call
-``refresh_suggestions``. It is idempotent: a run over unchanged data changes nothing. It
-never flags or publishes anything, and what editors decided stays decided: a dismissed
-suggestion is never proposed again, and a pair already flagged is not proposed at all.
+The admin's button and the schedule queue a run (``talks.tasks``) and a worker performs it
+(``perform_run``), or the schedule performs it at once; every run is a ``SuggestionRun`` row
+that says how it went. ``refresh_suggestions`` does the work. It is idempotent: a run over
+unchanged data changes nothing. It never flags or publishes anything, and what editors
+decided stays decided: a dismissed suggestion is never proposed again, and a pair already
+flagged is not proposed at all.
 """
 
+import datetime
+import traceback
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -15,13 +19,17 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from sources.records import to_the_millisecond
 
 from ..contradiction_rules import detect_contradictions
-from ..models import Contradiction, ContradictionSuggestion
+from ..models import Contradiction, ContradictionSuggestion, ImportRun, SuggestionRun
+from ..suggestion_scope import Scope, changes_since
 
 Status = ContradictionSuggestion.Status
 
 
 @dataclass
-class SuggestionRun:
+class Outcome:
+    """What one run found and changed."""
+
+    found: int = 0
     created: int = 0
     updated: int = 0
     withdrawn: int = 0
@@ -41,31 +49,40 @@ def _key(suggestion):
     return (low, high, suggestion.rule)
 
 
+# An incremental run looks at what changed since the last run started, less this margin:
+# a save committed a little after it was stamped is not missed.
+CHANGE_MARGIN = datetime.timedelta(minutes=10)
+
+
 @transaction.atomic
-def refresh_suggestions(*, user=None, reason=""):
+def refresh_suggestions(*, user=None, reason="", scope=None):
     """Recompute the suggestions: add new ones, refresh pending ones, withdraw stale ones.
 
     A pending suggestion the rules no longer find, or whose pair has since been flagged,
     is withdrawn (deleted, with its history). A flagged one whose contradiction is gone
-    and that the rules still find is pending again.
+    and that the rules still find is pending again. ``scope`` (``talks.suggestion_scope``)
+    limits all of this to the pairs it covers; by default the run covers every pair.
     """
+    scope = scope or Scope.everything()
     reason = reason or "Suggestion run"
     if connection.vendor == "postgresql":  # one run at a time: the schedule and the admin
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext('suggest_contradictions'))")
-    detection = detect_contradictions()
+    detection = detect_contradictions(scope.claims, scope.near_duplicates)
     flagged = {
         tuple(sorted(pair)) for pair in Contradiction.objects.values_list("claim_a", "claim_b")
     }
     found = {
         candidate.key: candidate
         for candidate in detection.candidates
-        if candidate.key[:2] not in flagged
+        if candidate.key[:2] not in flagged and scope.covers(candidate.key)
     }
     existing = {
-        _key(suggestion): suggestion for suggestion in ContradictionSuggestion.objects.all()
+        key: suggestion
+        for suggestion in ContradictionSuggestion.objects.all()
+        if scope.covers(key := _key(suggestion))
     }
-    run = SuggestionRun(skipped=detection.skipped)
+    run = Outcome(found=len(found), skipped=detection.skipped)
     stamp = to_the_millisecond(timezone.now())  # bulk writes skip TimestampedModel.save()
     new, changed = [], []
 
@@ -125,3 +142,50 @@ def refresh_suggestions(*, user=None, reason=""):
     run.created, run.updated = len(new), len(changed)
     run.pending = ContradictionSuggestion.objects.pending().count()
     return run
+
+
+def perform_run(run_id):
+    """Perform a queued run: running, then done with what it found, or failed with its error.
+
+    All or nothing: the suggestions and the run's "done" commit together, so a run stopped
+    half-way (an error, a worker killed) leaves the suggestions as they were. Only a queued
+    run is performed, so a task delivered twice, or to two workers, runs once.
+    """
+    with transaction.atomic():
+        run = SuggestionRun.objects.select_for_update().get(pk=run_id)
+        if run.status != SuggestionRun.Status.QUEUED:
+            return run
+        run.status, run.started_at = SuggestionRun.Status.RUNNING, timezone.now()
+        run.save(update_fields=["status", "started_at"])
+    try:
+        with transaction.atomic():
+            scope = _scope(run)
+            outcome = refresh_suggestions(user=run.requested_by, reason=run.reason, scope=scope)
+            run.status, run.finished_at = SuggestionRun.Status.DONE, timezone.now()
+            run.found, run.summary, run.skipped = outcome.found, outcome.summary(), outcome.skipped
+            run.full, run.looked_at = scope.full, None if scope.full else len(scope.claims)
+            fields = ["status", "finished_at", "found", "summary", "skipped", "full", "looked_at"]
+            run.save(update_fields=fields)
+    except Exception as error:
+        fail_run(run, "".join(traceback.format_exception(error)))
+        raise
+    return run
+
+
+def _scope(run):
+    """What ``run`` looks at: everything when asked for, for a first run, or when an import
+    came in since the last run (its rows are stamped when it starts, not when it commits);
+    else what changed since the last run."""
+    previous = SuggestionRun.objects.done().exclude(pk=run.pk).order_by("-started_at").first()
+    if run.full or previous is None:
+        return Scope.everything()
+    since = previous.started_at - CHANGE_MARGIN
+    if ImportRun.objects.filter(finished_at__gt=since).exists():
+        return Scope.everything()
+    return changes_since(since)
+
+
+def fail_run(run, error):
+    """Show ``run`` as failed with ``error``: nothing it was writing was kept."""
+    run.status, run.finished_at, run.error = SuggestionRun.Status.FAILED, timezone.now(), error
+    run.save(update_fields=["status", "finished_at", "error"])

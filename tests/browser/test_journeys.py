@@ -216,7 +216,13 @@ def test_an_editor_reviews_flags_decides_corrects_runs_the_rules_and_imports(
     # Run the suggestion rules from the desk home, and flag what they found.
     page.goto(f"{live_server.url}/admin/")
     page.get_by_role("button", name="Run the suggestion rules now").click()
-    expect(success(page)).to_contain_text("Suggestions:")
+    expect(success(page)).to_contain_text("running in the background")
+    expect(page.locator("#suggestion-run-status")).to_contain_text("Queued since")
+    call_command("worker", burst=True, verbosity=0, stdout=StringIO(), stderr=StringIO())
+    page.reload()  # the list reloads itself every 5 seconds while the run is unfinished
+    expect(page.locator("#suggestion-run-status")).to_contain_text(
+        re.compile(r"by editor over the whole desk, found \d+: \d+ new")
+    )
     fits(page)
     screenshot(page, "suggestions")
     suggestion = ContradictionSuggestion.objects.get(claim_a=dated_otherwise)
@@ -227,7 +233,7 @@ def test_an_editor_reviews_flags_decides_corrects_runs_the_rules_and_imports(
     suggestion.refresh_from_db()
     assert suggestion.status == "flagged"
     page.goto(f"{live_server.url}/admin/")
-    expect(page.locator(".desk-last-run")).to_contain_text("by editor")
+    expect(page.locator("#suggestion-run-status")).to_contain_text("by editor over")
 
     # Import a file: its problems first, then a dry run, then the import.
     broken, desk = tmp_path / "broken.json", tmp_path / "desk.json"

@@ -1,10 +1,9 @@
-import os
-import socket
-
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.tasks import task_backends
 from django_tasks_db import DatabaseBackend
+
+from talks.tasks import fail_tasks_of_lost_workers, worker_name
 
 
 class Command(BaseCommand):
@@ -22,29 +21,27 @@ class Command(BaseCommand):
 
     def handle(self, *args, burst, verbosity, **options):
         output = {"verbosity": verbosity, "stdout": self.stdout._out, "stderr": self.stderr._out}
-        if not isinstance(task_backends["default"], DatabaseBackend):
+        backend = task_backends["default"]
+        queues = sorted(backend.queues)  # TASKS["default"]["QUEUES"] in the settings
+        if not isinstance(backend, DatabaseBackend):
             # RQ runs each task in a child process of its own; django-tasks-rq's job class
             # calls the django.tasks function and records its result.
             call_command(
                 "rqworker",
-                "default",
+                *queues,
                 job_class="django_tasks_rq.Job",
                 burst=burst,
-                name=self.worker_id(),
+                name=worker_name(),
                 **output,
             )
         else:
+            fail_tasks_of_lost_workers()
             call_command(
                 "db_worker",
-                queue_name="default",
+                queue_name=",".join(queues),
                 batch=burst,
                 reload=False,
                 startup_delay=not burst,
-                worker_id=self.worker_id(),
+                worker_id=worker_name(),
                 **output,
             )
-
-    @staticmethod
-    def worker_id():
-        """Host and process: which worker ran a task, as the task's results show it."""
-        return f"{socket.gethostname()[:40]}:{os.getpid()}"

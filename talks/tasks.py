@@ -1,0 +1,158 @@
+"""Background tasks: work that outlasts a request, run by ``manage.py worker``.
+
+A task is queued when the transaction that asks for it commits, so a rolled-back save queues
+nothing; its arguments are ids (JSON), and it performs a service. Each long job keeps its own
+row (a ``SuggestionRun``) that the admin shows; where a worker died with the task, the row
+is read back as failed from what the queue says (``latest_suggestion_runs``).
+"""
+
+import os
+import socket
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.handlers.base import BaseHandler
+from django.db import transaction
+from django.tasks import TaskResultStatus, task
+from django.tasks.exceptions import TaskResultDoesNotExist
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import translation
+from django_tasks_db.models import DBTaskResult
+
+from . import visibility
+from .models import SuggestionRun
+from .models.suggestion_runs import UNFINISHED
+from .services.suggestion_runs import fail_run, perform_run
+
+
+class WorkerLost(Exception):
+    """The worker running a task stopped before it finished: killed, or out of memory."""
+
+    def __init__(self, worker="running it"):
+        super().__init__(
+            f"The worker {worker} stopped before the task finished (killed, or out of memory)."
+        )
+
+
+@task
+def run_suggestion_rules(run_id):
+    run = perform_run(run_id)
+    return {"found": run.found, "summary": run.summary}
+
+
+def request_suggestion_run(*, user=None, reason="", queue=True, full=False):
+    """A run of the rules for a worker (``queue``) or performed here and now (the schedule),
+    over what changed since the last run, or over the whole desk (``full``)."""
+    with transaction.atomic():
+        run = SuggestionRun.objects.create(
+            requested_by=user, reason=reason or "Suggestion run", full=full
+        )
+        if queue:
+            transaction.on_commit(lambda: _enqueue(run))
+    if not queue:
+        run_suggestion_rules.call(run.pk)
+        run.refresh_from_db()
+    return run
+
+
+def _enqueue(run):
+    try:
+        result = run_suggestion_rules.enqueue(run.pk)
+    except Exception as error:  # the queue is unreachable: say so where editors look
+        fail_run(run, f"The run could not be queued: {error}")
+    else:
+        SuggestionRun.objects.filter(pk=run.pk).update(task_id=result.id)
+
+
+def latest_suggestion_runs():
+    """The latest run, and the latest that finished well if that is another one.
+
+    A run still shown as queued or running whose task the queue has given up on (its worker
+    was killed) is marked failed here, with the queue's error.
+    """
+    latest = SuggestionRun.objects.select_related("requested_by").first()
+    if latest is not None and latest.status in UNFINISHED and latest.task_id:
+        _fail_if_the_queue_gave_up(latest)
+    if latest is None or latest.status == SuggestionRun.Status.DONE:
+        return latest, latest
+    return latest, SuggestionRun.objects.done().select_related("requested_by").first()
+
+
+def _fail_if_the_queue_gave_up(run):
+    if (error := _lost_task_error(run_suggestion_rules, run.task_id)) is not None:
+        run.refresh_from_db()
+        if run.status in UNFINISHED:
+            fail_run(run, error)
+
+
+def _lost_task_error(task, task_id):
+    """The error of a task the queue has given up on (it failed, or its worker died), or None."""
+    try:
+        result = task.get_result(task_id) if task_id else None
+    except TaskResultDoesNotExist:
+        return None
+    if result is None:
+        return None
+    if result.status != TaskResultStatus.FAILED:
+        return None
+    return result.errors[-1].traceback if result.errors else f"WorkerLost: {WorkerLost()}"
+
+
+def worker_name(pid=None):
+    """``host:pid``: which worker took a task, as the queue records it."""
+    return f"{socket.gethostname()[:40]}:{pid or os.getpid()}"
+
+
+def fail_tasks_of_lost_workers():
+    """Fail the tasks the database queue shows running on a worker of this host that is gone.
+
+    A worker killed half-way (SIGKILL, out of memory, a restart) leaves its task "running"
+    in the queue for ever, and its transaction rolled back. ``manage.py worker`` calls this
+    as it starts, so the page showing the task says it failed, and why. (RQ does the same
+    from its workers' heartbeats.)
+    """
+    host = worker_name().rpartition(":")[0]
+    for result in DBTaskResult.objects.running():
+        worker_host, _, pid = (result.worker_ids or [""])[-1].rpartition(":")
+        if worker_host == host and pid.isdigit() and not _process_alive(int(pid)):
+            result.set_failed(WorkerLost(f"{worker_host}:{pid}"))
+
+
+def _process_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+@task
+def render_claim_pages(claim_ids, base_url):
+    """Render the public pages of these claims again, in every language, into the page cache.
+
+    Each page goes through the whole request path as a reader's would, so what is cached is
+    exactly what a reader gets, under the current edition. For the page cache shared by the
+    app servers (``REDIS_URL``): a worker's own memory cache helps no reader.
+    ``base_url`` is the readers' address (``https://desk.example.org``): the cache keeps
+    pages per host, and the pages carry absolute links.
+    """
+    handler = BaseHandler()
+    handler.load_middleware()
+    address = urlsplit(base_url)
+    requests = RequestFactory(headers={"host": address.netloc}, secure=address.scheme == "https")
+    rendered = 0
+    for slug in visibility.claims().filter(pk__in=claim_ids).values_list("slug", flat=True):
+        for language, _ in settings.LANGUAGES:
+            with translation.override(language):
+                path = reverse("public:claim", args=[slug])
+            rendered += handler.get_response(requests.get(path)).status_code == 200
+    return {"rendered": rendered}
+
+
+def queue_claim_pages(claims, *, base_url):
+    """Render these claims' public pages again once the transaction that changed them commits."""
+    claim_ids = [claim.pk for claim in claims]
+    transaction.on_commit(lambda: render_claim_pages.enqueue(claim_ids, base_url))

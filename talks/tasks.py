@@ -146,9 +146,10 @@ def render_claim_pages(claim_ids, base_url):
     rendered = 0
     for slug in visibility.claims().filter(pk__in=claim_ids).values_list("slug", flat=True):
         for language, _ in settings.LANGUAGES:
+            # The page cache activates the page's language; this gives the worker's back.
             with translation.override(language):
                 path = reverse("public:claim", args=[slug])
-            rendered += handler.get_response(requests.get(path)).status_code == 200
+                rendered += handler.get_response(requests.get(path)).status_code == 200
     return {"rendered": rendered}
 
 

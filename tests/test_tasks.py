@@ -181,6 +181,7 @@ def test_rendering_claim_pages_again_puts_them_in_the_page_cache_in_every_langua
 
     result = DBTaskResult.objects.get().task_result
     assert result.return_value == {"rendered": 2}  # English and Ukrainian; no draft page
+    assert translation.get_language() == "en"  # the worker's next task is in English
     assert client.get(claim.get_absolute_url())["X-Cache"] == "hit"
     with translation.override("uk"):
         assert client.get(claim.get_absolute_url())["X-Cache"] == "hit"

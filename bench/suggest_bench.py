@@ -1,16 +1,20 @@
-"""How the suggestion run grows with the desk: 10,000 claims against 100,000, in one run.
+"""How the suggestion run grows with the desk, and what an incremental run saves, in one run.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/fd_contra_bench \\
-        .venv/bin/python bench/suggest_bench.py [--sizes 10000 100000]
+        .venv/bin/python bench/suggest_bench.py [--sizes 10000 100000] [--changed 100]
 
 PostgreSQL only (the near-duplicate rule needs pg_trgm). The database is created if missing
 and emptied before each size: never point it at a database you want to keep. For each size
 the script generates a desk (about one person per 20 claims, some far busier than others;
 one meeting per 50 claims; two statements per claim; a few wrong statements, wrong meeting
-details and near-duplicates with opposite verdicts), times each rule alone, then the full
-suggestion run that stores what it finds, then a second run over the same data. It prints
-the times and, last, the ratio of each time at the largest size to the smallest: near-linear
-means about the ratio of the sizes. Bulk inserts write no history: this is a bench database.
+details and near-duplicates with opposite verdicts: bench/generate.py makes no statements,
+which the rules read), times each rule alone, then the runs as the worker performs them: a
+full run that stores what it finds, an incremental run over unchanged data, and an
+incremental run after ``--changed`` claims were edited (one statement each, saved as an
+editor's save is, with its history); then the admin's button (the request that queues a
+run, as a logged-in editor through the whole middleware). It prints the times and, last,
+the ratio of each time at the largest size to the smallest, and of the incremental runs to
+the full one. Bulk inserts write no history: this is a bench database.
 """
 
 import argparse
@@ -323,9 +327,8 @@ def timed(work):
     return time.perf_counter() - started, result
 
 
-def measure(size, seed):
+def measure(size, seed, changed):
     from talks import contradiction_rules
-    from talks.services.suggestion_runs import refresh_suggestions
 
     empty_the_desk()
     generated, made = timed(lambda: generate(size, random.Random(seed)))
@@ -342,31 +345,99 @@ def measure(size, seed):
     ]:
         times[label], found = timed(lambda rule=rule: list(rule()))
         print(f"  {label:<28} {times[label]:7.2f} s   {len(found):>6,} candidates")
-    times["first run (stores)"], run = timed(refresh_suggestions)
-    print(f"  {'first run (stores)':<28} {times['first run (stores)']:7.2f} s   {run.summary()}")
-    times["second run (no change)"], run = timed(refresh_suggestions)
-    print(
-        f"  {'second run (no change)':<28} {times['second run (no change)']:7.2f} s   "
-        f"{run.summary()}"
-    )
+    for label, full in [("full run (stores)", True), ("run over unchanged data", False)]:
+        times[label], run = timed(lambda full=full: perform(full))
+        print(f"  {label:<28} {times[label]:7.2f} s   {describe(run)}")
+    edit_claims(changed, random.Random(seed + 1))
+    label = f"run after {changed} changed claims"
+    times[label], run = timed(lambda: perform(False))
+    print(f"  {label:<28} {times[label]:7.2f} s   {describe(run)}")
+    times["admin button (median)"] = press_the_button()
+    print(f"  {'admin button (median)':<28} {times['admin button (median)'] * 1000:7.1f} ms")
     return times
+
+
+def perform(full):
+    """A run as the worker performs it, from its queued row."""
+    from talks.models import SuggestionRun
+    from talks.services.suggestion_runs import perform_run
+
+    return perform_run(SuggestionRun.objects.create(full=full, reason="bench").pk)
+
+
+def describe(run):
+    looked = "whole desk" if run.full else f"{run.looked_at:,} claims looked at"
+    return f"{looked}; {run.summary}"
+
+
+def edit_claims(count, rng):
+    """``count`` claims edited as an editor would: one statement of each moved a day, saved
+    with its history (a meeting date, or the day someone acted for someone)."""
+    from django.db import IntegrityError, transaction
+
+    from talks.models import Statement
+
+    dated = Statement.objects.filter(date__isnull=False).order_by("claim_id", "pk")
+    claim_ids = rng.sample(list(dated.values_list("claim_id", flat=True).distinct()), count)
+    for statement in dated.filter(claim_id__in=claim_ids).distinct("claim_id"):
+        statement.date += datetime.timedelta(days=1)
+        statement._change_reason = "bench: a corrected date"
+        try:
+            with transaction.atomic():
+                statement.save()
+        except IntegrityError:  # the claim says so already: move it the other way
+            statement.date -= datetime.timedelta(days=2)
+            statement.save()
+
+
+def press_the_button(times=7):
+    """The admin's "Run the suggestion rules now", as a logged-in editor: the median time of
+    the request that queues the run (the queued run is taken off again between presses)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+    from django_tasks_db.models import DBTaskResult
+
+    from talks.models import SuggestionRun
+
+    editor, _ = get_user_model().objects.get_or_create(
+        username="bench-editor", defaults={"is_staff": True, "is_superuser": True}
+    )
+    client = Client(headers={"host": "127.0.0.1"})
+    client.force_login(editor)
+    url = reverse("admin:talks_contradictionsuggestion_run")
+    seconds = []
+    for _ in range(times):
+        started = time.perf_counter()
+        response = client.post(url)
+        seconds.append(time.perf_counter() - started)
+        assert response.status_code == 302, response.status_code
+        SuggestionRun.objects.filter(status=SuggestionRun.Status.QUEUED).delete()
+        DBTaskResult.objects.all().delete()
+    return sorted(seconds)[len(seconds) // 2]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", type=int, default=[10_000, 100_000])
+    parser.add_argument("--changed", type=int, default=100, help="claims edited (100)")
     parser.add_argument("--seed", type=int, default=20251205)
     options = parser.parse_args()
     url = os.environ["DATABASE_URL"]
     ensure_database(url)
     setup_django()
     print(f"Suggestion run on {dj_database_url.parse(url)['NAME']}, one process, one run each")
-    results = {size: measure(size, options.seed) for size in options.sizes}
+    results = {size: measure(size, options.seed, options.changed) for size in options.sizes}
     small, large = min(results), max(results)
     if small != large:
         print(f"\nRatio {large:,} / {small:,} claims (the data grew {large / small:.0f}x):")
         for label, seconds in results[large].items():
             print(f"  {label:<28} {seconds / results[small][label]:6.1f}x")
+    full = results[large]["full run (stores)"]
+    print(f"\nAt {large:,} claims, against the full run ({full:.2f} s):")
+    for label, seconds in results[large].items():
+        if label.startswith("run "):
+            print(f"  {label:<28} {seconds / full:6.3f}x  (1/{full / seconds:.0f})")
 
 
 if __name__ == "__main__":

@@ -64,7 +64,7 @@ class Scope:
 
 def changes_since(moment):
     """The scope of an incremental run over what changed after ``moment``."""
-    people, meetings, claims = set(), set(), set()
+    agents, principals, meetings, claims = set(), set(), set(), set()
 
     def since(model):
         return model.history.filter(history_date__gt=moment)
@@ -74,30 +74,30 @@ def changes_since(moment):
         changed = since(model).values("id")
         return model.history.filter(id__in=changed).values_list(*fields)
 
-    statements = every_version(
-        Statement, ["claim_id", "person_id", "on_behalf_of_id", "meeting_id"]
-    )
-    for claim, person, principal, meeting in statements:
+    # A statement's rows are in its own units: its claim, the person acting, its meeting.
+    for claim, person, meeting in every_version(Statement, ["claim_id", "person_id", "meeting_id"]):
         claims.add(claim)
-        people.update({person, principal})
+        agents.add(person)
         meetings.add(meeting)
-    for person, principal in every_version(Role, ["person_id", "on_behalf_of_id"]):
-        people.update({person, principal})
-    for meeting, person in every_version(Participant, ["meeting_id", "person_id"]):
-        meetings.add(meeting)
-        people.add(person)
+    # A role counts for its holder acting, and for whoever acts for the holder (in office?).
+    holders = set(every_version(Role, ["person_id"]).values_list("person_id", flat=True))
+    agents.update(holders)
+    principals.update(holders)
+    meetings.update(every_version(Participant, ["meeting_id"]).values_list("meeting_id", flat=True))
     meetings.update(since(Meeting).values_list("id", flat=True))
+    # A name is in the explanations of the person's rows and of those who act for them.
     renamed = set(since(Person).values_list("id", flat=True))
     renamed.update(since(PersonAlias).values_list("person_id", flat=True))
-    people.update(renamed)
+    agents.update(renamed)
+    principals.update(renamed)
     for low, high in every_version(Contradiction, ["claim_a_id", "claim_b_id"]):
         claims.update({low, high})
-    people.discard(None)
+    principals.discard(None)
     meetings.discard(None)
 
-    # Whoever acts for a touched person: their rows name that person and ask their roles.
-    acting_for = Statement.objects.filter(kind=Statement.Kind.ACTS_FOR, on_behalf_of__in=people)
-    people.update(acting_for.values_list("person_id", flat=True))
+    acting_for = Statement.objects.filter(kind=Statement.Kind.ACTS_FOR, on_behalf_of__in=principals)
+    agents.update(acting_for.values_list("person_id", flat=True))
+    agents.discard(None)
     # Attendance rows name the person: a renamed one touches the meetings they are said at.
     meetings.update(
         Statement.objects.filter(person__in=renamed, meeting__isnull=False).values_list(
@@ -105,7 +105,7 @@ def changes_since(moment):
         )
     )
     in_units = Statement.objects.filter(
-        Q(kind=Statement.Kind.ACTS_FOR, person__in=people) | Q(meeting__in=meetings)
+        Q(kind=Statement.Kind.ACTS_FOR, person__in=agents) | Q(meeting__in=meetings)
     )
     claims.update(in_units.values_list("claim_id", flat=True))
     texts_changed = since(Claim).exists()
@@ -114,5 +114,5 @@ def changes_since(moment):
     return Scope(
         claims=claims,
         near_duplicates=texts_changed,
-        touched={"claims": len(claims), "people": len(people), "meetings": len(meetings)},
+        touched={"claims": len(claims), "people": len(agents), "meetings": len(meetings)},
     )

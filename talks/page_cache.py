@@ -134,10 +134,12 @@ def render_claim_pages(claim_ids):
         address = urlsplit(origin)
         for claim in claims:
             for language, _ in settings.LANGUAGES:
+                # The page cache activates the page's language; this gives the worker's back.
                 with translation.override(language):
-                    path = claim.get_absolute_url()
-                request = factory.get(
-                    path, headers={"host": address.netloc}, secure=address.scheme == "https"
-                )
-                rendered += handler.get_response(request).status_code == 200
+                    request = factory.get(
+                        claim.get_absolute_url(),
+                        headers={"host": address.netloc},
+                        secure=address.scheme == "https",
+                    )
+                    rendered += handler.get_response(request).status_code == 200
     return rendered

@@ -8,19 +8,12 @@ is read back as failed from what the queue says (``latest_suggestion_runs``).
 
 import os
 import socket
-from urllib.parse import urlsplit
 
-from django.conf import settings
-from django.core.handlers.base import BaseHandler
 from django.db import transaction
 from django.tasks import TaskResultStatus, task
 from django.tasks.exceptions import TaskResultDoesNotExist
-from django.test import RequestFactory
-from django.urls import reverse
-from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
-from . import visibility
 from .models import SuggestionRun
 from .models.suggestion_runs import UNFINISHED
 from .services.suggestion_runs import fail_run, perform_run
@@ -127,33 +120,3 @@ def _process_alive(pid):
     except PermissionError:
         return True  # another user's process
     return True
-
-
-@task
-def render_claim_pages(claim_ids, base_url):
-    """Render the public pages of these claims again, in every language, into the page cache.
-
-    Each page goes through the whole request path as a reader's would, so what is cached is
-    exactly what a reader gets, under the current edition. For the page cache shared by the
-    app servers (``REDIS_URL``): a worker's own memory cache helps no reader.
-    ``base_url`` is the readers' address (``https://desk.example.org``): the cache keeps
-    pages per host, and the pages carry absolute links.
-    """
-    handler = BaseHandler()
-    handler.load_middleware()
-    address = urlsplit(base_url)
-    requests = RequestFactory(headers={"host": address.netloc}, secure=address.scheme == "https")
-    rendered = 0
-    for slug in visibility.claims().filter(pk__in=claim_ids).values_list("slug", flat=True):
-        for language, _ in settings.LANGUAGES:
-            # The page cache activates the page's language; this gives the worker's back.
-            with translation.override(language):
-                path = reverse("public:claim", args=[slug])
-                rendered += handler.get_response(requests.get(path)).status_code == 200
-    return {"rendered": rendered}
-
-
-def queue_claim_pages(claims, *, base_url):
-    """Render these claims' public pages again once the transaction that changed them commits."""
-    claim_ids = [claim.pk for claim in claims]
-    transaction.on_commit(lambda: render_claim_pages.enqueue(claim_ids, base_url))

@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 from django.test import RequestFactory
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from talks import page_cache, page_tags
 from talks.models import Citation, Claim, Contradiction, ContradictionSuggestion, Statement
@@ -222,6 +222,7 @@ def test_a_corrected_page_is_rendered_again_in_the_background(client, desk, comm
     assert queued.args_kwargs["kwargs"] == {"claim_ids": [read.pk]}
 
     assert render_claim_pages.call(claim_ids=[read.pk]) == 2  # in English and in Ukrainian
+    assert translation.get_language() == "en"  # the worker's next task is not in Ukrainian
     page = client.get(url)
     assert (page["X-Cache"], "Read, corrected" in page.content.decode()) == ("hit", True)
 

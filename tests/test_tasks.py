@@ -17,15 +17,13 @@ from django.core.management.commands import runserver
 from django.db import connection, transaction
 from django.tasks import TaskResultStatus
 from django.test import override_settings
-from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from config.db_routing import ReplicaRouter, _public_read
 from sources.models import Source
 from talks.management.commands import demo
-from talks.tasks import queue_claim_pages, worker_name
+from talks.tasks import worker_name
 
-from .conftest import make_claim, run_queued_tasks
 from .tasks_for_tests import fail_with, record_a_source, write_then_wait
 
 pytestmark = pytest.mark.django_db
@@ -168,20 +166,3 @@ def test_a_worker_killed_half_way_leaves_nothing_written_and_the_task_failed(tmp
     assert lost.status == TaskResultStatus.FAILED
     assert f"WorkerLost: The worker {worker_name(worker.pid)} stopped" in lost.errors[-1].traceback
     assert record_a_source.get_result(after.id).status == TaskResultStatus.SUCCESSFUL
-
-
-def test_rendering_claim_pages_again_puts_them_in_the_page_cache_in_every_language(
-    client, django_capture_on_commit_callbacks
-):
-    claim = make_claim(status="published", verdict="false")
-    draft = make_claim()
-    with django_capture_on_commit_callbacks(execute=True):
-        queue_claim_pages([claim, draft], base_url="http://testserver")
-    run_queued_tasks()
-
-    result = DBTaskResult.objects.get().task_result
-    assert result.return_value == {"rendered": 2}  # English and Ukrainian; no draft page
-    assert translation.get_language() == "en"  # the worker's next task is in English
-    assert client.get(claim.get_absolute_url())["X-Cache"] == "hit"
-    with translation.override("uk"):
-        assert client.get(claim.get_absolute_url())["X-Cache"] == "hit"

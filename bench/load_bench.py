@@ -1,13 +1,17 @@
 """A bounded load run against the public pages and the admin on PostgreSQL: no server errors.
 
     apt-get install -y wrk
-    .venv/bin/python bench/load_bench.py [--seconds 20] [--connections 16]
+    .venv/bin/python bench/load_bench.py [--seconds 20] [--connections 16] [--kill-every 0.5]
 
 Builds the database fd_load_bench from the seed (plus a chief editor with a session),
 serves it with gunicorn in production settings (as bench/public_bench.py does), and runs
 wrk over a mix of public pages and logged-in admin pages (lists, searches, filters, change
 forms, history, autocomplete, the contradiction page) for a fixed time. Prints requests,
 rate and latency per part and the count of error responses; exits non-zero on any.
+
+With ``--kill-every S``, every S seconds of the run PostgreSQL ends every connection the app
+servers hold (``pg_terminate_backend``, as a failover or an operator would): the pages must
+still answer, with no error; the count of connections ended is printed per part.
 """
 
 import argparse
@@ -16,8 +20,11 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import urllib.request
 from pathlib import Path
+
+import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import public_bench  # noqa: E402  (gunicorn serving, shared with the public benchmark)
@@ -67,6 +74,13 @@ def main():
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--kill-every",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="end the app's database connections this often during the run (0: never)",
+    )
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
     cookie = prepare()
@@ -78,18 +92,49 @@ def main():
             ("public pages", PUBLIC_PATHS, ""),
             ("admin pages", ADMIN_PATHS, cookie),
         ):
-            result = load(paths, part_cookie, args.seconds, args.connections)
+            with ConnectionKiller(args.kill_every) as killer:
+                result = load(paths, part_cookie, args.seconds, args.connections)
             failures += result["errors"]
+            killed = f"  connections ended {killer.killed}" if args.kill_every else ""
             print(
                 f"{part:13} {result['requests']:7} requests {result['rps']:8.0f} req/s  "
                 f"p50 {result['p50']:7.1f} ms  p99 {result['p99']:7.1f} ms  "
-                f"errors {result['errors']}"
+                f"errors {result['errors']}{killed}"
             )
     finally:
         server.terminate()
         server.wait()
     print("no server errors" if not failures else f"{failures} error responses")
     sys.exit(1 if failures else 0)
+
+
+class ConnectionKiller:
+    """Ends every connection to the bench's database but its own, every ``seconds``."""
+
+    def __init__(self, seconds):
+        self.seconds, self.killed = seconds, 0
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def __enter__(self):
+        if self.seconds:
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        if self.seconds:
+            self.thread.join()
+
+    def run(self):
+        url = f"postgresql://postgres@127.0.0.1:5432/{DATABASE}"
+        with psycopg.connect(url, autocommit=True) as conn:
+            while not self.stopped.wait(self.seconds):
+                ended = conn.execute(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                ).fetchone()[0]
+                self.killed += ended
 
 
 def prepare():

@@ -2,6 +2,7 @@
 
     apt-get install -y wrk
     .venv/bin/python bench/load_bench.py [--seconds 20] [--connections 16] [--kill-every 0.5]
+        [--database fd_load_bench] [--port 8122]
 
 Builds the database fd_load_bench from the seed (plus a chief editor with a session),
 serves it with gunicorn in production settings (as bench/public_bench.py does), and runs
@@ -81,9 +82,12 @@ def main():
         metavar="SECONDS",
         help="end the app's database connections this often during the run (0: never)",
     )
+    parser.add_argument("--database", default=DATABASE, help="a database of your own")
+    parser.add_argument("--port", type=int, default=public_bench.PORT, help="gunicorn's port")
     args = parser.parse_args()
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
-    cookie = prepare()
+    public_bench.PORT = args.port
+    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{args.database}"
+    cookie = prepare(args.database)
     server = public_bench.serve(args.workers)
     failures = 0
     try:
@@ -92,7 +96,7 @@ def main():
             ("public pages", PUBLIC_PATHS, ""),
             ("admin pages", ADMIN_PATHS, cookie),
         ):
-            with ConnectionKiller(args.kill_every) as killer:
+            with ConnectionKiller(args.kill_every, args.database) as killer:
                 result = load(paths, part_cookie, args.seconds, args.connections)
             failures += result["errors"]
             killed = f"  connections ended {killer.killed}" if args.kill_every else ""
@@ -111,8 +115,8 @@ def main():
 class ConnectionKiller:
     """Ends every connection to the bench's database but its own, every ``seconds``."""
 
-    def __init__(self, seconds):
-        self.seconds, self.killed = seconds, 0
+    def __init__(self, seconds, database):
+        self.seconds, self.database, self.killed = seconds, database, 0
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self.run, daemon=True)
 
@@ -127,7 +131,7 @@ class ConnectionKiller:
             self.thread.join()
 
     def run(self):
-        url = f"postgresql://postgres@127.0.0.1:5432/{DATABASE}"
+        url = f"postgresql://postgres@127.0.0.1:5432/{self.database}"
         with psycopg.connect(url, autocommit=True) as conn:
             while not self.stopped.wait(self.seconds):
                 ended = conn.execute(
@@ -137,10 +141,10 @@ class ConnectionKiller:
                 self.killed += ended
 
 
-def prepare():
+def prepare(database):
     """A fresh database with the seed and a logged-in chief editor; the session cookie."""
     for command in (["dropdb", "--if-exists", "--force"], ["createdb"]):
-        subprocess.run([*command, "-h", "127.0.0.1", "-U", "postgres", DATABASE], check=True)
+        subprocess.run([*command, "-h", "127.0.0.1", "-U", "postgres", database], check=True)
     env = {**os.environ, "DEBUG": "1"}
     public_bench.manage("migrate", "-v", "0", env=env)
     public_bench.manage("import_fixtures", "fixtures/seed.json", env=env)

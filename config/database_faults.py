@@ -27,15 +27,21 @@ ENDED = ("08", "57P01", "57P02", "57P03")
 
 def database_fault(error):
     """ "unreachable" when no connection could be had (the pool waited for one in vain),
-    "lost" when the connection ended under the request, None for any other error."""
-    cause = error.__cause__ if error is not None else None
-    if isinstance(cause, PoolTimeout):
-        return "unreachable"
-    if isinstance(cause, psycopg.InterfaceError):  # the connection was closed already
-        return "lost"
-    if isinstance(cause, psycopg.OperationalError):
-        code = cause.sqlstate
-        return "lost" if code is None or code.startswith(ENDED) else None
+    "lost" when the connection ended under the request, None for any other error.
+
+    The error may be one raised as the request gave up (a session that could not load, a
+    half-built list): the database's own is then in its context."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, PoolTimeout):
+            return "unreachable"
+        if isinstance(error, psycopg.InterfaceError):  # the connection was closed already
+            return "lost"
+        if isinstance(error, psycopg.OperationalError):
+            code = error.sqlstate
+            return "lost" if code is None or code.startswith(ENDED) else None
+        error = error.__cause__ or error.__context__
     return None
 
 

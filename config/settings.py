@@ -108,18 +108,18 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    from psycopg_pool import ConnectionPool
+    from config.pool import check_connection
 
     # psycopg's pool keeps connections open between requests; it requires CONN_MAX_AGE=0.
-    # It lends a connection only once it answers (``check``): one PostgreSQL has dropped (a
-    # restart, a failover, pg_terminate_backend) is replaced, not handed to a request.
+    # It lends a connection only once it answers (``check``, config/pool.py): one PostgreSQL
+    # has dropped (a restart, a failover, pg_terminate_backend) is replaced, not lent.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "pool": {
             "min_size": int(os.environ.get("DATABASE_POOL_MIN", "2")),
             "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10")),
             "timeout": 10,
-            "check": ConnectionPool.check_connection,
+            "check": check_connection,
         },
         # JIT compiling pays off for long reports, not for pages: PostgreSQL starts it on a
         # cost estimate, and a list whose filter it cannot estimate then spends 100 ms

@@ -157,9 +157,7 @@ DECISIONS = {
             verdict=form.cleaned_data["verdict"],
             verdict_rationale=form.cleaned_data["verdict_rationale"],
             user=user,
-            reason=form.reason(
-                f"Resolved in the admin: “{form.cleaned_data['prevailing_claim'].excerpt()}” holds"
-            ),
+            reason=form.reason(""),  # left blank, the service's default names no draft
         ),
     ),
 }
@@ -368,6 +366,13 @@ class ContradictionSuggestionAdmin(TrackedAdmin):
             reverse("admin:talks_contradictionsuggestion_dismiss", args=[suggestion.pk]),
         )
 
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "may_run_suggestions": not rulebook.suggestion_run_refusal(request.user),
+        }
+        return super().changelist_view(request, extra_context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         suggestion = self.get_object(request, object_id)
         if suggestion is not None:
@@ -428,7 +433,7 @@ class ContradictionSuggestionAdmin(TrackedAdmin):
         """Run the suggestion rules now, as the scheduled command does."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        if not self.has_view_permission(request):
+        if rulebook.suggestion_run_refusal(request.user):
             raise PermissionDenied
         run = refresh_suggestions(user=request.user, reason="Suggestion run from the admin")
         record_suggestion_run(request.user, run)

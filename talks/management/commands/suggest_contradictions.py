@@ -1,7 +1,7 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from talks.management.authors import author_named
-from talks.services.suggestion_runs import refresh_suggestions
+from talks.services.suggestion_runs import SuggestionRunRefused, refresh_suggestions
 
 
 class Command(BaseCommand):
@@ -19,7 +19,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, user, reason, **options):
         author = author_named(user)
-        run = refresh_suggestions(user=author, reason=reason)
+        try:
+            run = refresh_suggestions(user=author, reason=reason)
+        except SuggestionRunRefused as refused:
+            raise CommandError(f"{author}: {refused}") from None
         for skipped in run.skipped:
             self.stdout.write(self.style.WARNING(skipped))
         self.stdout.write(self.style.SUCCESS(f"Suggestions: {run.summary()}"))

@@ -1,12 +1,15 @@
 """Every write path of the admin × each editorial role × each rule: allowed or refused as the
 rulebook says (issue 13).
 
-The paths are generated from the admin itself: every tracked model's change page, revert,
-delete, bulk delete, restore and add page, the inlines of every record, and the desk's own
-write views. The answer each path must give comes from the rulebook alone: the role's grants
-(``rulebook.ROLES``), the rows nobody changes by hand (``NOT_BY_HAND``) and the record's rule
-(its ``editorial_refusal``), never from the path's code. A model or an admin URL the matrix does
-not know fails ``test_the_matrix_knows_every_model_and_every_admin_url``.
+The paths are generated from the admin itself: every tracked model's revert and restore; for
+every row the rulebook judges beyond the permissions (a claim and its rows, a contradiction,
+suggestions and import runs) its change page, delete page, bulk delete and add page too (the
+other models' stock pages are judged at the permission each asks); the inlines of every
+record, and the desk's own write views. The answer each path must give comes from the
+rulebook alone: the role's grants (``rulebook.ROLES``), the rows nobody changes by hand
+(``NOT_BY_HAND``) and the record's rule (its ``editorial_refusal``), never from the path's
+code. A model or an admin URL the matrix does not know fails
+``test_the_matrix_knows_every_model_and_every_admin_url``.
 
 Each path is set up once and run as each role in a savepoint rolled back after it; whether it
 was allowed is read from the database (the change happened, or not), and no path may answer
@@ -20,12 +23,13 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from sources.admin.tracked import TrackedAdmin, delete_with_reason
 from sources.models import SourceBasis
+from sources.records import TimestampedModel
 from talks import rulebook
 from talks.models import (
     Citation,
@@ -399,27 +403,51 @@ def walk(desk):
     return outcomes + desk_views(desk)
 
 
+def has_rules_of_its_own(model):
+    """Whether the rulebook judges rows of ``model`` (or of its record) beyond the role's
+    permissions: a claim and its rows, a contradiction, what nobody changes by hand."""
+    if model._meta.label_lower in rulebook.NOT_BY_HAND:
+        return True
+    judged = getattr(record_model(model), "editorial_refusal", None)
+    return judged is not TimestampedModel.editorial_refusal
+
+
 def model_paths(desk, model, label, state):
-    """The change page, revert, delete, bulk delete, restore and add page of one row."""
+    """The revert and the restore of one row, as each role. For a row the rulebook judges
+    beyond the permissions, its change page, delete page, bulk delete and add page too; for
+    the others, those stock pages are judged at the gate each asks (``gates``)."""
     obj = specimen(label, state)
     changes = EDITS[label](obj)
     where = f"{label} ({state})"
     changed = lambda: has_values(obj, changes)  # noqa: E731
     gone = lambda: not model._base_manager.filter(pk=obj.pk).exists()  # noqa: E731
-    outcomes = desk.run(
-        f"change page of {where}",
-        change_page_path(desk, obj, changes),
-        changed,
-        allows("change", obj, changes),
-    )
     with transaction.atomic():
-        outcomes += desk.run(
+        outcomes = desk.run(
             f"revert of {where}",
             revert_path(desk, obj, changes),
             changed,
             allows("change", obj, changes),
         )
         transaction.set_rollback(True)
+    with transaction.atomic():
+        expected = allows("restore", obj, {})
+        pk = obj.pk
+        delete_with_reason(model._base_manager.get(pk=pk), "The matrix's set-up")
+        outcomes += desk.run(
+            f"restore of {where}",
+            lambda client: client.post(admin_url(model, "restore", pk)),
+            lambda: model._base_manager.filter(pk=pk).exists(),
+            expected,
+        )
+        transaction.set_rollback(True)
+    if not has_rules_of_its_own(model):
+        return outcomes + gates(desk, model, obj, where)
+    outcomes += desk.run(
+        f"change page of {where}",
+        change_page_path(desk, obj, changes),
+        changed,
+        allows("change", obj, changes),
+    )
     outcomes += desk.run(
         f"delete page of {where}",
         lambda client: client.post(admin_url(model, "delete", obj.pk), {"post": "yes"}),
@@ -435,17 +463,6 @@ def model_paths(desk, model, label, state):
         gone,
         allows("delete", obj, {}),
     )
-    with transaction.atomic():
-        expected = allows("restore", obj, {})
-        pk = obj.pk
-        delete_with_reason(obj, "The matrix's set-up")
-        outcomes += desk.run(
-            f"restore of {where}",
-            lambda client: client.post(admin_url(model, "restore", pk)),
-            lambda: model._base_manager.filter(pk=pk).exists(),
-            expected,
-        )
-        transaction.set_rollback(True)
     if label in rulebook.NOT_BY_HAND:
         return outcomes  # their rows come from the suggestion run and the import
     with transaction.atomic():
@@ -459,6 +476,25 @@ def model_paths(desk, model, label, state):
             expected,
         )
         transaction.set_rollback(True)
+    return outcomes
+
+
+def gates(desk, model, obj, where):
+    """What the change, delete and add pages of a row that only its permissions govern ask
+    the admin first (Django's own views ask these methods), against the rulebook."""
+    model_admin = admin.site.get_model_admin(model)
+    outcomes = []
+    for role, user in desk.users.items():
+        request = RequestFactory().get("/admin/")
+        request.user = user
+        for action, answer in [
+            ("change", model_admin.has_change_permission(request, obj)),
+            ("delete", model_admin.has_delete_permission(request, obj)),
+            ("add", model_admin.has_add_permission(request)),
+        ]:
+            target = obj if action != "add" else model()
+            expected = rulebook_allows(role, user, action, target, {})
+            outcomes.append(Outcome(role, answer, expected, 0, f"{action} gate of {where}"))
     return outcomes
 
 

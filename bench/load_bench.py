@@ -1,13 +1,18 @@
 """A bounded load run against the public pages and the admin on PostgreSQL: no server errors.
 
     apt-get install -y wrk
-    .venv/bin/python bench/load_bench.py [--seconds 20] [--connections 16]
+    .venv/bin/python bench/load_bench.py [--seconds 20] [--connections 16] [--kill-every 0.5]
+        [--database fd_load_bench] [--port 8122]
 
 Builds the database fd_load_bench from the seed (plus a chief editor with a session),
 serves it with gunicorn in production settings (as bench/public_bench.py does), and runs
 wrk over a mix of public pages and logged-in admin pages (lists, searches, filters, change
 forms, history, autocomplete, the contradiction page) for a fixed time. Prints requests,
 rate and latency per part and the count of error responses; exits non-zero on any.
+
+With ``--kill-every S``, every S seconds of the run PostgreSQL ends every connection the app
+servers hold (``pg_terminate_backend``, as a failover or an operator would): the pages must
+still answer, with no error; the count of connections ended is printed per part.
 """
 
 import argparse
@@ -16,8 +21,11 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import urllib.request
 from pathlib import Path
+
+import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import public_bench  # noqa: E402  (gunicorn serving, shared with the public benchmark)
@@ -67,9 +75,19 @@ def main():
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--kill-every",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="end the app's database connections this often during the run (0: never)",
+    )
+    parser.add_argument("--database", default=DATABASE, help="a database of your own")
+    parser.add_argument("--port", type=int, default=public_bench.PORT, help="gunicorn's port")
     args = parser.parse_args()
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
-    cookie = prepare()
+    public_bench.PORT = args.port
+    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{args.database}"
+    cookie = prepare(args.database)
     server = public_bench.serve(args.workers)
     failures = 0
     try:
@@ -78,12 +96,14 @@ def main():
             ("public pages", PUBLIC_PATHS, ""),
             ("admin pages", ADMIN_PATHS, cookie),
         ):
-            result = load(paths, part_cookie, args.seconds, args.connections)
+            with ConnectionKiller(args.kill_every, args.database) as killer:
+                result = load(paths, part_cookie, args.seconds, args.connections)
             failures += result["errors"]
+            killed = f"  connections ended {killer.killed}" if args.kill_every else ""
             print(
                 f"{part:13} {result['requests']:7} requests {result['rps']:8.0f} req/s  "
                 f"p50 {result['p50']:7.1f} ms  p99 {result['p99']:7.1f} ms  "
-                f"errors {result['errors']}"
+                f"errors {result['errors']}{killed}"
             )
     finally:
         server.terminate()
@@ -92,10 +112,39 @@ def main():
     sys.exit(1 if failures else 0)
 
 
-def prepare():
+class ConnectionKiller:
+    """Ends every connection to the bench's database but its own, every ``seconds``."""
+
+    def __init__(self, seconds, database):
+        self.seconds, self.database, self.killed = seconds, database, 0
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def __enter__(self):
+        if self.seconds:
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        if self.seconds:
+            self.thread.join()
+
+    def run(self):
+        url = f"postgresql://postgres@127.0.0.1:5432/{self.database}"
+        with psycopg.connect(url, autocommit=True) as conn:
+            while not self.stopped.wait(self.seconds):
+                ended = conn.execute(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                ).fetchone()[0]
+                self.killed += ended
+
+
+def prepare(database):
     """A fresh database with the seed and a logged-in chief editor; the session cookie."""
     for command in (["dropdb", "--if-exists", "--force"], ["createdb"]):
-        subprocess.run([*command, "-h", "127.0.0.1", "-U", "postgres", DATABASE], check=True)
+        subprocess.run([*command, "-h", "127.0.0.1", "-U", "postgres", database], check=True)
     env = {**os.environ, "DEBUG": "1"}
     public_bench.manage("migrate", "-v", "0", env=env)
     public_bench.manage("import_fixtures", "fixtures/seed.json", env=env)

@@ -328,6 +328,7 @@ def serve(workers):
         "SECURE_SSL_REDIRECT": "0",
         "DATABASE_POOL_MIN": "2",
         "DATABASE_POOL_MAX": "4",
+        "PAGE_CACHE_STATUS_HEADER": "1",  # warm_up() reads X-Cache
     }
     manage("collectstatic", "--noinput", "-v", "0", env=env)
     server = subprocess.Popen(

@@ -61,7 +61,9 @@ INSTALLED_APPS = [
 # the cache carries them; what a cached public page does not need comes below it.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.database_faults.RetryAfterLostConnectionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "config.db_routing.PublicReadsMiddleware",
@@ -106,13 +108,18 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    from config.pool import check_connection
+
     # psycopg's pool keeps connections open between requests; it requires CONN_MAX_AGE=0.
+    # It lends a connection only once it answers (``check``, config/pool.py): one PostgreSQL
+    # has dropped (a restart, a failover, pg_terminate_backend) is replaced, not lent.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "pool": {
             "min_size": int(os.environ.get("DATABASE_POOL_MIN", "2")),
             "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10")),
             "timeout": 10,
+            "check": check_connection,
         },
         # JIT compiling pays off for long reports, not for pages: PostgreSQL starts it on a
         # cost estimate, and a list whose filter it cannot estimate then spends 100 ms
@@ -232,6 +239,9 @@ SIMPLE_HISTORY_REVERT_DISABLED = False
 # above; pages are cached per edition (see talks/public/cache.py).
 FACTDESK_PUBLISHER_NAME = os.environ.get("FACTDESK_PUBLISHER_NAME", "Fact desk")
 FACTDESK_PUBLISHER_URL = os.environ.get("FACTDESK_PUBLISHER_URL", "")
+# `X-Cache: hit` or `miss` on the public pages, for the benchmark's warm-up: off for readers,
+# to whom it would tell whether someone else asked for the same page (a search, say) lately.
+PAGE_CACHE_STATUS_HEADER = env_flag("PAGE_CACHE_STATUS_HEADER")
 # A Varnish in front of the public pages (docs/varnish.vcl): pages name their tags to it,
 # and a write bans the pages it makes stale (talks/public/edge.py). Empty: no edge cache.
 VARNISH_URL = os.environ.get("VARNISH_URL", "")
@@ -288,6 +298,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {

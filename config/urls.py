@@ -9,3 +9,6 @@ urlpatterns = [
     # The readers' site in each language: English at /claims/..., Ukrainian at /uk/claims/...
     *i18n_patterns(path("", include("talks.public.urls")), prefix_default_language=False),
 ]
+
+# A request whose database connection was lost is a 503, not a 500 (config/database_faults.py).
+handler500 = "config.database_faults.server_error"

@@ -248,5 +248,5 @@ def desk_home(request):
         "desk_sections": sections,
         "desk_imports": _imports_section(),
         "may_record_claim": user.has_perm("talks.add_claim"),
-        "may_run_suggestions": user.has_perm("talks.view_contradictionsuggestion"),
+        "may_run_suggestions": not rulebook.suggestion_run_refusal(user),
     }

@@ -14,9 +14,10 @@ from django.tasks import TaskResultStatus, task
 from django.tasks.exceptions import TaskResultDoesNotExist
 from django_tasks_db.models import DBTaskResult
 
+from . import rulebook
 from .models import SuggestionRun
 from .models.suggestion_runs import UNFINISHED
-from .services.suggestion_runs import fail_run, perform_run
+from .services.suggestion_runs import SuggestionRunRefused, fail_run, perform_run
 
 
 class WorkerLost(Exception):
@@ -36,7 +37,10 @@ def run_suggestion_rules(run_id):
 
 def request_suggestion_run(*, user=None, reason="", queue=True, full=False):
     """A run of the rules for a worker (``queue``) or performed here and now (the schedule),
-    over what changed since the last run, or over the whole desk (``full``)."""
+    over what changed since the last run, or over the whole desk (``full``); refused at once
+    to a ``user`` whose role may not run the rules."""
+    if refusal := rulebook.suggestion_run_refusal(user):
+        raise SuggestionRunRefused(refusal)
     with transaction.atomic():
         run = SuggestionRun.objects.create(
             requested_by=user, reason=reason or "Suggestion run", full=full

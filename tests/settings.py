@@ -13,6 +13,9 @@ from config.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# The tests tell a page served from the cache by its X-Cache header (off in production).
+PAGE_CACHE_STATUS_HEADER = True
+
 # The replica alias mirrors the primary in tests. Requests read from it only where a test
 # turns PUBLIC_READS_DATABASE to "replica" (tests/test_db_routing.py): a mirror is a second
 # connection, which cannot see a test's uncommitted rows.

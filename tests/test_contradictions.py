@@ -419,6 +419,52 @@ def test_resolving_without_a_new_verdict_leaves_both_claims_alone(editor_client,
     assert Claim.history.count() == before
 
 
+def test_resolving_for_a_draft_without_a_reason_puts_no_draft_in_the_public_log(
+    client, editor_client, editor, pair
+):
+    in_review, published = pair
+    contradiction = flag(in_review, published, editor)
+    answers = {"prevailing_claim": in_review.pk, "resolution_note": "Checked the readout."}
+
+    refused = decide(editor_client, contradiction, "resolve", verdict="false", **answers)
+    decide(editor_client, contradiction, "resolve", **answers)
+
+    assert f"“{published.excerpt()}” is published: say why its text, verdict or status" in (
+        refused.content.decode()
+    )
+    published.refresh_from_db()
+    assert published.verdict == Claim.Verdict.ACCURATE
+    contradiction.refresh_from_db()
+    assert contradiction.status == Status.RESOLVED
+    assert contradiction.history.latest().history_change_reason == "Resolved in the admin"
+    for page in (published.get_absolute_url(), "/feed/"):
+        html = client.get(page).content.decode()
+        assert in_review.slug not in html and in_review.excerpt() not in html, page
+
+
+def test_a_verdict_corrected_by_a_resolution_shows_readers_the_editors_reason(
+    client, editor_client, editor, pair
+):
+    in_review, published = pair
+    contradiction = flag(in_review, published, editor)
+
+    decide(
+        editor_client,
+        contradiction,
+        "resolve",
+        prevailing_claim=in_review.pk,
+        resolution_note="Checked the readout.",
+        verdict="misleading",
+        change_reason="The readout names Biden's team",
+    )
+
+    published.refresh_from_db()
+    assert published.verdict == Claim.Verdict.MISLEADING
+    assert "The readout names Biden&#x27;s team" in (
+        client.get(published.get_absolute_url()).content.decode()
+    )
+
+
 def test_a_resolution_that_breaks_a_rule_changes_nothing(editor, pair):
     contradiction = flag(*pair, editor)
 

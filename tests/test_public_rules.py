@@ -323,8 +323,8 @@ def test_claim_page_runs_the_same_queries_with_one_or_fifty_of_everything(client
         client.get(claim.get_absolute_url())
     warm = [queries_for(client, claim.get_absolute_url()) for claim in (small, large)]
     # The edition and the clock, the claim, its citations, people, source bases,
-    # contradictions, corrections.
-    assert cold == [7, 7]
+    # contradictions, corrections (of the claim, and of its quotes).
+    assert cold == [8, 8]
     # Warm: the edition and the clock, the stamps of the page's tags.
     assert warm == [2, 2]
 

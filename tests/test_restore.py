@@ -124,3 +124,41 @@ def test_restoring_needs_the_right_to_delete(client, django_user_model):
     assert client.get(reverse("admin:talks_claim_deleted")).status_code == 403
     assert restore_in_admin(client, Claim, claim_pk).status_code == 403
     assert not Claim.objects.filter(pk=claim_pk).exists()
+
+
+# --- What cannot come back is named, never a server error (PostgreSQL checks the deferred ----
+# --- foreign keys only at commit, past any code that would skip the row) ----------------------
+
+
+def test_a_claim_whose_claimant_is_gone_is_refused_naming_the_claimant(editor_client):
+    person = make_person(name="Rustem Umerov")
+    claim = make_claim(text="Umerov led the delegation.", claimant=person)
+    claim_pk = claim.pk
+    delete_in_admin(editor_client, claim)
+    delete_in_admin(editor_client, person)
+
+    response = restore_in_admin(editor_client, Claim, claim_pk)
+
+    assert response.status_code == 200
+    message = "This claim cannot come back as it was: its claimant (#"
+    assert message in response.content.decode()
+    assert not Claim.objects.filter(pk=claim_pk).exists()
+
+
+def test_a_citation_whose_source_is_gone_is_left_out_and_named(editor_client):
+    source = make_source(title="Suspilne report")
+    claim = make_claim(text="Umerov led the delegation.")
+    citation = Citation.objects.create(claim=claim, source=source, quote="led by Umerov")
+    kept = Citation.objects.create(claim=claim, source=make_source(), quote="Umerov led")
+    claim_pk, citation_pk = claim.pk, citation.pk
+    delete_in_admin(editor_client, claim)
+    delete_in_admin(editor_client, source)
+
+    response = restore_in_admin(editor_client, Claim, claim_pk)
+
+    page = response.content.decode()
+    assert "Restored “Umerov led the delegation.”, with 1 linked row(s)." in page
+    assert f"Not restored: the citation “#{citation_pk}”: its source (#{source.pk}) is deleted" in (
+        page
+    )
+    assert list(Claim.objects.get(pk=claim_pk).citations.all()) == [kept]

@@ -247,3 +247,19 @@ def test_only_a_chief_editor_imports_published_claims(django_user_model, tmp_pat
 
     import_fixtures([fixture], user=user_in(django_user_model, "Chief editor"))
     assert Claim.objects.get().status == "published"
+
+
+def test_only_editors_run_the_suggestion_rules_and_see_the_button(as_role):
+    from talks.services.suggestion_runs import SuggestionRunRefused, refresh_suggestions
+
+    contributor, editor = as_role("Contributor"), as_role("Editor")
+    run_url = reverse("admin:talks_contradictionsuggestion_run")
+    pages = [reverse("admin:index"), reverse("admin:talks_contradictionsuggestion_changelist")]
+
+    for page in pages:
+        assert 'id="run-suggestions"' not in contributor.get(page).content.decode(), page
+        assert 'id="run-suggestions"' in editor.get(page).content.decode(), page
+    assert contributor.post(run_url).status_code == 403
+    assert editor.post(run_url).status_code == 302
+    with pytest.raises(SuggestionRunRefused, match="does not allow you to run the suggestion"):
+        refresh_suggestions(user=contributor.user)

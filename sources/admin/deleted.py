@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from ..restore import RestoreRefused, deleted_records, restore_deleted
+from ..restore import RestoreRefused, deleted_records, restore_deleted, row_name
 
 
 class DeletedRecordsMixin:
@@ -49,6 +49,8 @@ class DeletedRecordsMixin:
             raise PermissionDenied
         opts = self.model._meta
         records = list(deleted_records(self.model)[: self.deleted_list_limit])
+        for record in records:
+            record.name = row_name(record.instance)
         context = {
             **self.admin_site.each_context(request),
             "opts": opts,
@@ -69,7 +71,8 @@ class DeletedRecordsMixin:
         except RestoreRefused as refusal:
             self.message_user(request, str(refusal), messages.ERROR)
             return redirect(f"admin:{opts.app_label}_{opts.model_name}_deleted")
-        record, *along = restored
-        also = f", with {len(along)} linked row(s)" if along else ""
-        self.message_user(request, f"Restored “{record}”{also}.", messages.SUCCESS)
+        also = f", with {len(restored.along)} linked row(s)" if restored.along else ""
+        self.message_user(request, f"Restored “{restored.record}”{also}.", messages.SUCCESS)
+        for left_out in restored.left_out:
+            self.message_user(request, f"Not restored: {left_out}.", messages.WARNING)
         return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[pk]))

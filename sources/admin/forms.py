@@ -195,6 +195,20 @@ class ChangeReasonForm(DatabaseRulesForm):
         )
 
 
+class InlineRowForm(DatabaseRulesForm):
+    """A row edited on its record's page: a change that needs a reason (a quote of a published
+    claim) takes the one given on the record's form, posted with it."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        instance = self.instance
+        if instance.pk and isinstance(instance, TimestampedModel):
+            explanation = instance.reason_required_for(self.changed_data)
+            if explanation and not self.data.get(REASON_FIELD, "").strip():
+                raise forms.ValidationError(explanation)
+        return cleaned_data
+
+
 def describe_changes_since(instance, seen_version):
     """One line per save made after ``seen_version``: who, when, why, and what changed."""
     records = list(instance.history.filter(updated_at__gt=seen_version).order_by("history_date"))

@@ -24,7 +24,7 @@ from .forms import (
     ChangeReasonForm,
     CheckedAutocompleteSelect,
     CheckedModelChoiceField,
-    DatabaseRulesForm,
+    InlineRowForm,
     is_valid_value,
 )
 from .history import HistoryPresentation
@@ -232,7 +232,7 @@ class TrackedInline(CheckedAutocompleteMixin, admin.TabularInline):
     Text areas are kept small so a row (a quote with its source and place) fits the width.
     """
 
-    form = DatabaseRulesForm
+    form = InlineRowForm
     extra = 0
     show_change_link = False
 

@@ -7,6 +7,7 @@ from django.db.models import Case, When
 from sources.admin.forms import CheckedAutocompleteSelect, CheckedModelChoiceField, reason_field
 
 from ..models import Claim, Contradiction
+from ..services.contradictions import resolution_correction
 
 Kind = Contradiction.Kind
 Verdict = Claim.Verdict
@@ -78,3 +79,18 @@ class ResolveForm(ReasonForm):
         choice.label_from_instance = lambda claim: (
             f"{'A' if claim.pk == contradiction.claim_a_id else 'B'} · {claim.label}"
         )
+        self.contradiction = contradiction
+
+    def clean(self):
+        cleaned = super().clean()
+        prevailing = cleaned.get("prevailing_claim")
+        if prevailing is not None and not cleaned.get("change_reason", "").strip():
+            explanation = resolution_correction(
+                self.contradiction,
+                prevailing,
+                cleaned.get("verdict"),
+                cleaned.get("verdict_rationale"),
+            )
+            if explanation:
+                self.add_error("change_reason", explanation)
+        return cleaned

@@ -157,9 +157,7 @@ DECISIONS = {
             verdict=form.cleaned_data["verdict"],
             verdict_rationale=form.cleaned_data["verdict_rationale"],
             user=user,
-            reason=form.reason(
-                f"Resolved in the admin: “{form.cleaned_data['prevailing_claim'].excerpt()}” holds"
-            ),
+            reason=form.reason(""),  # left blank, the service's default names no draft
         ),
     ),
 }
@@ -425,14 +423,18 @@ class ContradictionSuggestionAdmin(TrackedAdmin):
         )
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "suggestion_runs": latest_suggestion_runs()}
+        extra_context = {
+            **(extra_context or {}),
+            "suggestion_runs": latest_suggestion_runs(),
+            "may_run_suggestions": not rulebook.suggestion_run_refusal(request.user),
+        }
         return super().changelist_view(request, extra_context)
 
     def run_view(self, request):
         """Queue a run of the suggestion rules; a worker performs it, the list shows it."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        if not self.has_view_permission(request):
+        if rulebook.suggestion_run_refusal(request.user):
             raise PermissionDenied
         if SuggestionRun.objects.filter(status=SuggestionRun.Status.QUEUED).exists():
             self.message_user(request, "A run of the rules is already waiting for a worker.")

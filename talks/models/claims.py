@@ -1,5 +1,6 @@
 """Claims: what someone said, as reported, tied to who said it, what about, and where."""
 
+import bisect
 import dataclasses
 import datetime
 import functools
@@ -150,19 +151,19 @@ def _start_of(day):
 
 class ClaimHistoryQuerySet(HistoricalQuerySet):
     def corrections(self):
-        """Changes to the text or the verdict of claims while they were published, as
-        ``Correction``s, oldest first for each claim.
+        """Changes to the text or the verdict of claims while they were published, and to the
+        quotes of their citations, as ``Correction``s, oldest first for each claim.
 
         Each history row is compared with the one before it in Python: one plain query of
         six columns, where pairing the rows with window functions in SQL cost more to build
-        and to run than the page it serves.
+        and to run than the page it serves; the citations' quotes take one more.
         """
         rows = (
             self.exclude(history_type="-")
             .order_by("id", "history_date", "history_id")
             .values_list("id", "history_date", "history_change_reason", "status", "text", "verdict")
         )
-        corrections, before = [], None
+        corrections, before, versions = [], None, {}
         for claim_id, made_at, reason, status, text, verdict in rows:
             after = _Version(claim_id, status, text, verdict)
             if before and before.claim_id == claim_id and corrects(before, after):
@@ -178,6 +179,9 @@ class ClaimHistoryQuerySet(HistoricalQuerySet):
                     )
                 )
             before = after
+            versions.setdefault(claim_id, []).append((made_at, after))
+        corrections += _quote_corrections(versions)
+        corrections.sort(key=lambda correction: (correction.claim_id, correction.made_at))
         return corrections
 
 
@@ -190,6 +194,40 @@ def corrects(before, after):
     )
 
 
+def _quote_corrections(versions):
+    """Changes to the quotes of the claims in ``versions`` (claim id to its versions, oldest
+    first) while the claim was published, as ``Correction``s."""
+    rows = (
+        Citation.history.filter(claim_id__in=list(versions))
+        .exclude(history_type="-")
+        .order_by("id", "history_date", "history_id")
+        .values_list("id", "claim_id", "history_date", "history_change_reason", "quote")
+    )
+    corrections, quotes = [], {}
+    for citation_id, claim_id, made_at, reason, quote in rows:
+        previous = quotes.get(citation_id)
+        quotes[citation_id] = quote
+        claim_versions = versions.get(claim_id, [])
+        at = bisect.bisect_right([moment for moment, _ in claim_versions], made_at)
+        claim = claim_versions[at - 1][1] if at else None
+        if previous in (None, quote) or claim is None or claim.status != ClaimStatus.PUBLISHED:
+            continue
+        corrections.append(
+            Correction(
+                claim_id,
+                made_at,
+                reason or "",
+                claim.text,
+                claim.text,
+                claim.verdict,
+                claim.verdict,
+                quote=quote,
+                previous_quote=previous,
+            )
+        )
+    return corrections
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Version:
     claim_id: int
@@ -200,7 +238,8 @@ class _Version:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Correction:
-    """A change to a published claim's text or verdict, with when and the editor's reason."""
+    """A change to a published claim's text, verdict or a quote, with when and the editor's
+    reason."""
 
     claim_id: int
     made_at: datetime.datetime
@@ -209,6 +248,8 @@ class Correction:
     previous_text: str
     verdict: str
     previous_verdict: str
+    quote: str = ""  # of one of its citations, when the correction changed a quote
+    previous_quote: str = ""
 
     @property
     def verdict_label(self):

@@ -3,7 +3,8 @@
 Each sitemap page is a range of ids (page 3 holds the rows with ids 4,001 to 6,000), not an
 offset into a count: at a million claims, counting the published ones for the index and
 skipping to page 300 both read every row before the page; a range reads its own rows. The
-pages run to the table's last id, so a range with nothing published in it is an empty page.
+pages run to the last published row's id (the index tells no one how many rows the desk holds
+unpublished), so a range with nothing published in it is an empty page.
 """
 
 from math import ceil
@@ -25,8 +26,7 @@ class IdRangePaginator:
 
     @cached_property
     def num_pages(self):
-        everything = self.queryset.model._default_manager
-        last_id = everything.aggregate(last=Max("pk"))["last"] or 0
+        last_id = self.queryset.aggregate(last=Max("pk"))["last"] or 0
         return max(1, ceil(last_id / self.per_page))
 
     def page(self, number):

@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db import DatabaseError, connection
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -184,8 +185,10 @@ def meeting_detail(request, slug):
 
 @public_page
 def source_detail(request, slug):
-    source = get_object_or_404(Source, slug=slug)
-    if not visibility.source_is_public(source):
+    source = Source.objects.filter(slug=slug).first()
+    # Asked of a source that does not exist too, so that its 404 costs what an unpublished
+    # source's does: the time would tell a reader that the slug is on the desk.
+    if not visibility.source_is_public(source or Source(pk=0)) or source is None:
         raise Http404("No published claim rests on this source.")
     citing = visibility.claims().filter(citations__source=source).select_related("claimant")
     provenance = ProvenanceMap(SourceBasis.objects.upstream_of([source.pk])).tree(source)
@@ -203,6 +206,21 @@ def source_detail(request, slug):
 def healthz(request):
     """For load balancers and the benchmark's baseline: the app answers, and nothing else."""
     response = HttpResponse("ok\n", content_type="text/plain")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_safe
+def readyz(request):
+    """For load balancers that send readers only to servers whose database answers: one
+    ``SELECT 1`` on the primary. ``/healthz`` stays the app alone, asking nothing of it."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        response = HttpResponse("ready\n", content_type="text/plain")
+    except DatabaseError:
+        response = HttpResponse("the database does not answer\n", content_type="text/plain")
+        response.status_code = 503
     response["Cache-Control"] = "no-store"
     return response
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .. import rulebook
+from .. import rulebook, visibility
 from ..models import Contradiction, ContradictionSuggestion
 from ..models.contradictions import ContradictionRefused
 
@@ -112,7 +112,9 @@ def resolve_contradiction(
     """Decide which claim holds; optionally correct the other claim's verdict in the same step.
 
     ``verdict`` and ``verdict_rationale``, when given, replace those of the claim that does
-    not hold, which gets its own history row with the same user and reason.
+    not hold, which gets its own history row with the same user and reason; for a published
+    claim that is a correction readers see, so it takes the editor's own reason. Without
+    one, the history says it was resolved, naming the claim that holds only when it is public.
     """
     _require(rulebook.decision_refusal(user, "resolve"))
     if verdict or verdict_rationale:
@@ -123,6 +125,9 @@ def resolve_contradiction(
         raise ContradictionRefused("The claim that holds must be one of the two claims.")
     if not resolution_note.strip():
         raise ContradictionRefused("Say how the contradiction was resolved.")
+    if not reason.strip():
+        _require(resolution_correction(contradiction, prevailing_claim, verdict, verdict_rationale))
+        reason = default_resolution_reason(prevailing_claim)
     contradiction.prevailing_claim = prevailing_claim
     contradiction.resolution_note = resolution_note
     contradiction.resolved_by, contradiction.resolved_at = user, timezone.now()
@@ -141,6 +146,23 @@ def resolve_contradiction(
             ) from None
         _save(other, user=user, reason=reason)
     return contradiction
+
+
+def resolution_correction(contradiction, prevailing_claim, verdict, verdict_rationale):
+    """Why resolving so needs the editor's reason, or "": it corrects the verdict of a
+    published claim, which readers see with the reason."""
+    if not (verdict or verdict_rationale):
+        return ""
+    other = contradiction.other_claim(prevailing_claim)
+    return other.reason_required_for(["verdict"])
+
+
+def default_resolution_reason(prevailing_claim):
+    """The history's reason of a resolution the editor gave none for: it names the claim
+    that holds only when readers may see it."""
+    if visibility.claims().filter(pk=prevailing_claim.pk).exists():
+        return f"Resolved in the admin: “{prevailing_claim.excerpt()}” holds"
+    return "Resolved in the admin"
 
 
 def _pending(suggestion):

@@ -18,11 +18,16 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from sources.records import to_the_millisecond
 
+from .. import rulebook
 from ..contradiction_rules import detect_contradictions
 from ..models import Contradiction, ContradictionSuggestion, ImportRun, SuggestionRun
 from ..suggestion_scope import Scope, changes_since
 
 Status = ContradictionSuggestion.Status
+
+
+class SuggestionRunRefused(Exception):
+    """The user's role may not run the suggestion rules; the message says so."""
 
 
 @dataclass
@@ -56,13 +61,17 @@ CHANGE_MARGIN = datetime.timedelta(minutes=10)
 
 @transaction.atomic
 def refresh_suggestions(*, user=None, reason="", scope=None):
-    """Recompute the suggestions: add new ones, refresh pending ones, withdraw stale ones.
+    """Recompute the suggestions: add new ones, refresh pending ones, withdraw stale ones;
+    refused to a ``user`` whose role may not run the rules (None: a command without --user).
 
     A pending suggestion the rules no longer find, or whose pair has since been flagged,
     is withdrawn (deleted, with its history). A flagged one whose contradiction is gone
     and that the rules still find is pending again. ``scope`` (``talks.suggestion_scope``)
     limits all of this to the pairs it covers; by default the run covers every pair.
     """
+    refusal = rulebook.suggestion_run_refusal(user)
+    if refusal:
+        raise SuggestionRunRefused(refusal)
     scope = scope or Scope.everything()
     reason = reason or "Suggestion run"
     if connection.vendor == "postgresql":  # one run at a time: the schedule and the admin

@@ -342,3 +342,42 @@ def test_a_chief_editor_publishes_resolves_reverts_deletes_and_restores(
     expect(success(page)).to_contain_text("Restored")
     screenshot(page, "restored")
     assert Claim.objects.filter(pk=gone.pk).exists()
+
+
+def test_a_contributor_only_views_a_past_version_and_a_chief_editor_reverts_with_a_reason(
+    live_server, page, role_user
+):
+    claim = Claim.objects.get(slug="ushakov-no-compromises")
+    accurate = claim.history.latest()
+    claim.verdict, claim._change_reason = Claim.Verdict.MISLEADING, "A first reading"
+    claim.save()
+    version_url = f"{live_server.url}/admin/talks/claim/{claim.pk}/history/{accurate.history_id}/"
+
+    # A contributor may look at the version, never revert a published claim to it.
+    log_in(page, live_server, role_user("Contributor"))
+    page.goto(f"{live_server.url}/admin/talks/claim/{claim.pk}/history/")
+    page.get_by_role("link", name="View this version").nth(1).click()
+    expect(page.locator("#revert-changes")).to_contain_text("How this version differs")
+    expect(page.get_by_role("button", name="Revert")).to_have_count(0)
+    fits(page)
+    screenshot(page, "version-contributor")
+    page.locator("#logout-form button").click()
+
+    # A chief editor reverts: a correction readers see, so the reason is asked for.
+    log_in(page, live_server, role_user("Chief editor"))
+    page.goto(version_url)
+    expect(page.locator("#revert-changes")).to_contain_text("What reverting will change")
+    page.get_by_role("button", name="Revert").first.click()
+    expect(page.locator(".field-change_reason .errorlist")).to_contain_text("is published")
+    fits(page)
+    screenshot(page, "revert-needs-a-reason")
+    page.fill("#id_change_reason", "The readout confirms no compromise was found")
+    page.get_by_role("button", name="Revert").first.click()
+    expect(success(page)).to_contain_text("to the version of")
+    claim.refresh_from_db()
+    assert claim.verdict == Claim.Verdict.ACCURATE
+    page.goto(f"{live_server.url}{claim.get_absolute_url()}")
+    expect(page.locator("#corrections")).to_contain_text(
+        "The readout confirms no compromise was found"
+    )
+    screenshot(page, "corrected-by-a-revert")

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from talks.management.authors import author_named
+from talks.services.suggestion_runs import SuggestionRunRefused
 from talks.tasks import request_suggestion_run
 
 
@@ -30,12 +31,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, user, reason, full, queue, **options):
         author = author_named(user)
-        if queue:
-            run = request_suggestion_run(user=author, reason=reason, queue=True, full=full)
-            self.stdout.write(self.style.SUCCESS(f"Queued: {run}."))
-            return
         try:
+            if queue:
+                run = request_suggestion_run(user=author, reason=reason, queue=True, full=full)
+                self.stdout.write(self.style.SUCCESS(f"Queued: {run}."))
+                return
             run = request_suggestion_run(user=author, reason=reason, queue=False, full=full)
+        except SuggestionRunRefused as refused:
+            raise CommandError(f"{author}: {refused}") from None
         except Exception as error:
             raise CommandError(f"The suggestion run failed: {error}") from error
         for skipped in run.skipped:

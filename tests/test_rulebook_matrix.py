@@ -628,9 +628,10 @@ def desk_views(desk):
 
 
 def _ran_suggestions():
-    from django.contrib.admin.models import LogEntry
+    """The admin's button queues a run for a worker: the run's record says it was asked."""
+    from talks.models import SuggestionRun
 
-    return LogEntry.objects.filter(object_repr="Suggestion rules").exists()
+    return SuggestionRun.objects.exists()
 
 
 # Admin URLs that write, each with where the matrix walks it; and the pages that only read.

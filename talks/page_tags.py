@@ -24,6 +24,7 @@ while the page renders again.
 
 import contextvars
 import datetime
+import functools
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -152,7 +153,13 @@ def edition_and_now(using):
             [EDITION_ROW],
         )
         edition, newest = cursor.fetchone()
-    return edition or 0, max(newest or 0, 0) >> 1
+    return edition or 0, _reading(newest)
+
+
+def _reading(newest):
+    """The clock's reading from the newest stamp (None before the first; pending ones are
+    negative)."""
+    return max(newest or 0, 0) >> 1
 
 
 def staleness(tags, rendered_at):
@@ -196,17 +203,20 @@ class _Stamps(dict):
         stamp(dict(self), using=self.using, marks=self.marks)
 
 
+# Asked of a model on every save: its fields do not change while the process runs.
+@functools.cache
 def _desk_foreign_keys(model):
-    return [
+    return tuple(
         field
         for field in model._meta.concrete_fields
         if field.many_to_one and issubclass(field.related_model, TimestampedModel)
-    ]
+    )
 
 
+@functools.cache
 def _state_fields(model):
-    fields = [field.attname for field in _desk_foreign_keys(model)]
-    return fields + (["status"] if any(f.name == "status" for f in model._meta.fields) else [])
+    fields = tuple(field.attname for field in _desk_foreign_keys(model))
+    return fields + (("status",) if any(f.name == "status" for f in model._meta.fields) else ())
 
 
 def _state(instance):
@@ -308,7 +318,7 @@ def stamp(tags, *, using, marks=()):
         with _cursor(using) as cursor:
             cursor.execute(f"SELECT MAX(stamp) FROM {TABLE}")
             (newest,) = cursor.fetchone()
-        reading = (max(newest or 0, 0) >> 1) + 1
+        reading = _reading(newest) + 1
         _keep_newest(using, {tag: reading << 1 | hard for tag, hard in tags.items()})
         PendingStamp.objects.using(using).filter(pk__in=marks).delete()
         PendingStamp.objects.using(using).filter(created_at__lt=left).delete()

@@ -20,12 +20,14 @@ import urllib.request
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 
 from .models import Claim, Delivery, Subscription
 from .models.claims import corrects
+from .models.imports import editors_words
 
 MAX_ATTEMPTS = 5
 TIMEOUT_SECONDS = 10
@@ -39,21 +41,53 @@ def claim_recorded(sender, instance, history_instance, **kwargs):
         return
     if not Subscription.objects.filter(active=True).exists():
         return  # nobody to tell: the versions are not compared
-    before = history_instance.prev_record
+    _notify(instance, history_instance, history_instance.prev_record)
+
+
+def claims_imported(run):
+    """An import writes its claims in bulk, which sends no signal: the publications and
+    corrections among the versions ``run`` wrote are notified here, as a form's would be,
+    once the import commits: two queries for the whole run (the versions of the claims it
+    published, oldest first, and the claims)."""
+    if not Subscription.objects.filter(active=True).exists():
+        return
+    mark = run.change_reason()
+    written = Q(history_change_reason=mark) | Q(history_change_reason__startswith=f"{mark}: ")
+    versions = Claim.history.filter(written, status=Claim.Status.PUBLISHED)
+    earlier = list(
+        Claim.history.filter(id__in=versions.values("id"))
+        .exclude(history_type="-")
+        .annotate(written=ExpressionWrapper(written, output_field=BooleanField()))
+        .order_by("id", "history_date", "history_id")
+    )
+    claims = Claim.objects.select_related("claimant").in_bulk(
+        {version.id for version in earlier if version.written}
+    )
+    before = None
+    for version in earlier:
+        if version.written and version.status == Claim.Status.PUBLISHED:
+            previous = before if before and before.id == version.id else None
+            _notify(claims[version.id], version, previous)
+        before = version
+
+
+def _notify(claim, version, before):
+    """Queue the notification of ``version`` of ``claim`` (``before``: the version before
+    it, or None) if it publishes or corrects the claim."""
     if before is None or before.status != Claim.Status.PUBLISHED:
         event, correction = Delivery.Event.PUBLISHED, None
-    elif corrects(before, history_instance):
+    elif corrects(before, version):
         event = Delivery.Event.CORRECTED
         correction = {
-            "made_at": history_instance.history_date.isoformat(),
-            "reason": history_instance.history_change_reason or "",
+            "made_at": version.history_date.isoformat(),
+            "reason": editors_words(version.history_change_reason),
             "previous_text": before.text,
             "previous_verdict": before.verdict,
         }
     else:
         return
-    body = notification(instance, event, correction)
-    transaction.on_commit(functools.partial(queue, instance.pk, event, body))
+    body = notification(claim, event, correction)
+    transaction.on_commit(functools.partial(queue, claim.pk, event, body))
 
 
 def notification(claim, event, correction):

@@ -12,9 +12,10 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from talks.exchange import import_fixtures
 from talks.models import Delivery, Subscription
 
-from .conftest import make_claim
+from .conftest import SEED_FIXTURE, make_claim
 from .test_tasks import run_worker
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +135,37 @@ def test_only_a_chief_editor_registers_partners_and_reads_the_log(as_role):
     assert len(subscription.secret) >= 40
     assert subscription.history.get().history_user == chief.user
     assert chief.get(reverse("admin:talks_delivery_changelist")).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)  # queued when the import commits, run by the worker
+def test_an_import_notifies_what_it_publishes_and_corrects_and_nothing_else(receiver, tmp_path):
+    partner = receiver()
+    Subscription.objects.create(name="Partner desk", url=partner.url)
+    seed = json.loads(SEED_FIXTURE.read_text())
+    published = {
+        o["fields"]["slug"]
+        for o in seed
+        if o["model"] == "talks.claim" and o["fields"]["status"] == "published"
+    }
+    import_fixtures([SEED_FIXTURE], reason="first load")
+    run_worker()
+    sent = [json.loads(body) for _, body, _ in partner.requests]
+    assert {s["claim"]["slug"] for s in sent} == published
+    assert {s["event"] for s in sent} == {"claim.published"}
+
+    corrected = next(
+        o for o in seed if o["model"] == "talks.claim" and o["fields"]["slug"] in published
+    )
+    corrected["fields"]["verdict"] = "unverifiable"
+    corrected["reason"] = "The second source withdrew its account."
+    (tmp_path / "seed.json").write_text(json.dumps(seed))
+    import_fixtures([tmp_path / "seed.json"], reason="corrections")
+    import_fixtures([tmp_path / "seed.json"], reason="again: changes nothing")
+    run_worker()
+
+    later = [json.loads(body) for _, body, _ in partner.requests[len(sent) :]]
+    assert [(s["event"], s["claim"]["slug"]) for s in later] == [
+        ("claim.corrected", corrected["fields"]["slug"])
+    ]
+    assert later[0]["correction"]["reason"] == "The second source withdrew its account."
+    assert later[0]["claim"]["verdict"] == "unverifiable"

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from .. import rulebook
+from .. import notifications, rulebook
 from ..models import ImportRun
 from ..models.editions import advance_edition
 from .fixture_models import FIXTURE_MODELS
@@ -83,8 +83,10 @@ def import_fixtures(
                 names = ", ".join(file["name"] for file in result.files)
                 result.problems.append(Problem(names, _refusal(error)))
                 raise ImportFailed(result) from error
-            # Rows went in by COPY, which sends no signals: the public pages move on here.
+            # Rows went in by COPY, which sends no signals: the public pages move on here,
+            # and the partners hear of the claims published or corrected.
             advance_edition(sender=ImportRun)
+            notifications.claims_imported(result.run)
     result.seconds = time.monotonic() - clock
     return result
 

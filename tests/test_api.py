@@ -77,8 +77,10 @@ def test_a_claim_carries_its_citations_source_chain_contradictions_and_correctio
     claim = published(text="Kushner is Biden's negotiator", claimant=make_person(name="Author"))
     origin, article = make_source(title="Briefing"), make_source(title="Article")
     SourceBasis.objects.create(source=article, basis=origin, note="relays")
-    Citation.objects.create(claim=claim, source=article, quote="Biden's negotiators")
+    quoted = Citation.objects.create(claim=claim, source=article, quote="Biden's negotiator")
     Citation.objects.create(claim=claim, source=origin, relation="originates")
+    quoted.quote, quoted._change_reason = "Biden's negotiators", "The quote was cut short."
+    quoted.save()
     other = published(text="Kushner is Trump's son-in-law")
     Contradiction.objects.create(
         claim_a=other, claim_b=claim, kind="role", status="resolved", prevailing_claim=other
@@ -96,9 +98,12 @@ def test_a_claim_carries_its_citations_source_chain_contradictions_and_correctio
     assert chain["bases"][0]["is_origin"]
     [contradiction] = found["contradictions"]
     assert (contradiction["other_claim"]["slug"], contradiction["holds"]) == (other.slug, "other")
-    [correction] = found["corrections"]
-    assert (correction["previous_verdict"], correction["verdict"]) == ("false", "misleading")
-    assert correction["reason"] == "The role was misread."
+    quote, verdict = found["corrections"]
+    assert quote["previous_quote"] == "Biden's negotiator"
+    assert quote["quote"] == "Biden's negotiators"
+    assert quote["reason"] == "The quote was cut short."
+    assert (verdict["previous_verdict"], verdict["verdict"]) == ("false", "misleading")
+    assert (verdict["reason"], verdict["quote"]) == ("The role was misread.", "")
 
 
 def test_people_meetings_and_sources_are_those_a_published_claim_reaches(client):

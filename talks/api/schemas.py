@@ -101,6 +101,8 @@ class CorrectionOut(Schema):
     previous_text: str
     verdict: str
     previous_verdict: str
+    quote: str = Field(description="A citation's quote as corrected; empty when none changed.")
+    previous_quote: str = Field(description="The quote before the correction; else empty.")
 
 
 class ClaimDetail(ClaimSummary):

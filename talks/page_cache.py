@@ -14,6 +14,12 @@ pages are rendered again in the background (``render_claim_pages``, enqueued by 
 stamp), so the next reader finds them cached. ``stale-while-revalidate`` lets a shared cache
 in front do the same, and with ``VARNISH_URL`` set each response names its tags
 (``Cache-Tag``) for the bans a write sends it.
+
+With the database gone (``config.database_faults``), a cached answer is still served
+(``X-Cache: stale``): nobody can correct anything meanwhile. A server process that found it
+gone serves cached answers without asking it for ``DATABASE_RETRY_SECONDS``, so readers do
+not each wait out the pool's timeout; an answer not in the cache is the 503 the database's
+absence always gives.
 """
 
 import hashlib
@@ -24,13 +30,15 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import router
+from django.db import InterfaceError, OperationalError, router
 from django.http import HttpResponse
 from django.tasks import task
 from django.test import RequestFactory
 from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+
+from config.database_faults import database_fault
 
 from . import page_tags, visibility
 from .models.editions import Edition
@@ -41,6 +49,7 @@ MAX_AGE = 60
 STALE_WHILE_REVALIDATE = 30
 CACHE_SECONDS = 24 * 60 * 60
 RENDER_SECONDS = 10  # how long one reader's render of a changed answer keeps others waiting
+DATABASE_RETRY_SECONDS = 5  # how long a process that found the database gone leaves it be
 
 
 class CachedPage(NamedTuple):
@@ -52,10 +61,29 @@ class CachedPage(NamedTuple):
     tags: frozenset
 
 
+class _Database:
+    """What this server process knows of the database between requests: the last edition
+    it read, and until when it serves cached answers without asking, having found it gone."""
+
+    edition = None
+    gone_until = 0.0
+
+
 def answer(request, render, *, kind, language=""):
     """The response for ``request``: the cached answer while it holds, else ``render()``'s
     (called while the tags are collected), cached when it is a 200."""
-    edition, now = page_tags.edition_and_now(router.db_for_read(Edition))
+    if time.monotonic() < _Database.gone_until and (copy := _last_copy(request, kind, language)):
+        return copy
+    try:
+        edition, now = page_tags.edition_and_now(router.db_for_read(Edition))
+    except (OperationalError, InterfaceError) as error:
+        if not database_fault(error):
+            raise
+        _Database.gone_until = time.monotonic() + DATABASE_RETRY_SECONDS
+        if copy := _last_copy(request, kind, language):
+            return copy
+        raise
+    _Database.edition = edition
     key = cache_key(kind, language, request, edition=edition)
     cached, rendering = cache.get(key), False
     if cached is not None:
@@ -74,6 +102,14 @@ def answer(request, render, *, kind, language=""):
     if isinstance(page, CachedPage):
         return cached_response(request, page, cache_status="miss")
     return page
+
+
+def _last_copy(request, kind, language):
+    """The cached answer of the last edition this process read, with the database gone."""
+    if _Database.edition is None:
+        return None
+    cached = cache.get(cache_key(kind, language, request, edition=_Database.edition))
+    return cached and cached_response(request, cached, cache_status="stale")
 
 
 def render_and_keep(key, render, *, previous, rendered_at):

@@ -1,11 +1,17 @@
 """When PostgreSQL drops the app's connections, readers and editors get their pages: the pool
 lends only connections that answer, a page whose connection dies under it is asked again, a
-write whose connection dies is a 503, and ``/readyz`` says whether the database answers."""
+write whose connection dies is a 503, ``/readyz`` says whether the database answers, and with
+the database gone the page cache still serves what it holds."""
+
+import time
+from contextlib import contextmanager
 
 import pytest
 from django.db import OperationalError, connection, connections
 from django.test import Client
 from django.urls import reverse
+
+from talks import page_cache
 
 from .admin_forms import changeform_data
 from .conftest import make_claim
@@ -134,3 +140,54 @@ def test_readyz_says_whether_the_database_answers(client, monkeypatch):
 def test_healthz_asks_nothing_of_the_database(client, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert client.get("/healthz").status_code == 200
+
+
+@contextmanager
+def database_gone():
+    """The test database refuses every connection and has none left, as when its server is
+    down; the pool waits 2 s for one, not 10. Afterwards it answers again, to a new pool."""
+    import psycopg
+
+    name = connection.settings_dict["NAME"]
+    params = connection.get_connection_params()
+    for unused in ("cursor_factory", "context", "dbname"):
+        params.pop(unused, None)
+    pool_options = connection.settings_dict["OPTIONS"]["pool"]
+    with psycopg.connect(**params, dbname="postgres", autocommit=True) as admin:
+        connection.close_pool()
+        pool_options["timeout"], timeout = 2, pool_options["timeout"]
+        admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+            [name],
+        )
+        try:
+            yield
+        finally:
+            admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+            connection.close_pool()
+            pool_options["timeout"] = timeout
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_with_the_database_gone_cached_public_pages_still_serve(monkeypatch):
+    monkeypatch.setattr(page_cache, "DATABASE_RETRY_SECONDS", 1)
+    claim = published_claim(claimant=None)
+    client = Client(raise_request_exception=False)
+    page = claim.get_absolute_url()
+    assert client.get(page)["X-Cache"] == "miss"
+    connection.close()  # the page's connection goes back to the pool with the test's
+
+    with database_gone():
+        first, then = client.get(page), client.get(page)
+        not_cached = client.get("/claims/?never=asked")
+        uk_page_not_cached = client.get(f"/uk{page}")
+
+    for answer in (first, then):
+        assert (answer.status_code, answer["X-Cache"]) == (200, "stale")
+        assert claim.text in answer.content.decode()
+    assert not_cached.status_code == uk_page_not_cached.status_code == 503
+    assert not_cached["Retry-After"]
+    time.sleep(1)  # once the process asks the database again, the copy is checked again
+    assert client.get(page)["X-Cache"] == "hit"

@@ -74,10 +74,11 @@ def queue_capture(*source_ids):
             ),
             None,
         )
-    if pending is None:
-        pending = _Queued()
-        transaction.on_commit(pending)
-    pending.update(int(pk) for pk in source_ids if pk is not None)
+    ids = (int(pk) for pk in source_ids if pk is not None)
+    if pending is not None:
+        pending.update(ids)
+    else:  # outside a transaction, on_commit runs it at once: the ids go in first
+        transaction.on_commit(_Queued(ids))
 
 
 class _Queued(set):
@@ -125,47 +126,58 @@ def capture_source(source):
     url = source.web_url
     if not url:
         return None
-    latest = source.captures.captured().filter(url=url).select_related("same_as").first()
-    if latest is None:
-        latest = _capture(source, url, reason=CAPTURED_BY)
-        if latest.status != Capture.Status.CAPTURED:
-            return latest
-    check_quotes(source, latest, only_unchecked=True)
-    return latest
+    latest = _latest_copy(source, url)
+    if latest is not None:
+        check_quotes(source, latest, only_unchecked=True)
+        return latest
+    fetched = fetching.fetch(url)  # outside any transaction: a site may take its time
+    with transaction.atomic():
+        capture = _store(source, fetched, reason=CAPTURED_BY)
+        if capture.status == Capture.Status.CAPTURED:
+            check_quotes(source, capture)
+    return capture
 
 
 def recheck_source(source):
     """Fetch ``source`` again; when its text changed since the last copy, check its quotes in
-    the new one and record the change for an editor. Returns the new capture."""
+    the new one and record the change for an editor. Returns the new capture.
+
+    The capture, its checks and the change are written together: a re-check that stopped
+    half-way would otherwise leave the new text as "the last copy", and the change unseen.
+    """
     url = source.web_url
     if not url:
         return None
-    previous = source.captures.captured().filter(url=url).select_related("same_as").first()
-    capture = _capture(source, url, reason=RECHECKED_BY, previous=previous)
-    if previous is None:
-        if capture.status == Capture.Status.CAPTURED:
+    fetched = fetching.fetch(url)
+    with transaction.atomic():
+        previous = _latest_copy(source, url)
+        capture = _store(source, fetched, reason=RECHECKED_BY, previous=previous)
+        if previous is None:
+            if capture.status == Capture.Status.CAPTURED:
+                check_quotes(source, capture)
+        elif capture.same_as_id:
+            check_quotes(source, capture, only_unchecked=True)
+        elif capture.status == Capture.Status.CAPTURED:
+            found_before = _found_quotes(source)
             check_quotes(source, capture)
-        return capture
-    before = previous.kept
-    if capture.same_as_id:
-        check_quotes(source, capture, only_unchecked=True)
-    elif capture.status == Capture.Status.CAPTURED:
-        found_before = _found_quotes(source)
-        check_quotes(source, capture)
-        gone = [quote for quote in found_before if not _still_found(quote, capture)]
-        kind = SourceChange.Kind.QUOTE_GONE if gone else SourceChange.Kind.CHANGED
-        _record_change(source, before, capture, kind, gone)
-    elif capture.http_status in (404, 410):
-        gone = _found_quotes(source)
-        _record_change(source, before, capture, SourceChange.Kind.REMOVED, gone)
+            gone = [quote for quote in found_before if not _still_found(quote, capture)]
+            kind = SourceChange.Kind.QUOTE_GONE if gone else SourceChange.Kind.CHANGED
+            _record_change(source, previous.kept, capture, kind, gone)
+        elif capture.http_status in (404, 410):
+            gone = _found_quotes(source)
+            _record_change(source, previous.kept, capture, SourceChange.Kind.REMOVED, gone)
     return capture
 
 
-def _capture(source, url, *, reason, previous=None):
-    fetched = fetching.fetch(url)
+def _latest_copy(source, url):
+    return source.captures.captured().filter(url=url).select_related("same_as").first()
+
+
+def _store(source, fetched, *, reason, previous=None):
+    """The capture of what ``fetched`` got; no second copy of a text ``previous`` holds."""
     capture = Capture(
         source=source,
-        url=url,
+        url=fetched.url,
         fetched_at=timezone.now(),
         status=fetched.status,
         error=fetched.error,

@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from ..captures import Capture, QuoteCheck
-from .tracked import TrackedAdmin
+from .tracked import WrittenByTheDeskAdmin
 
 COPIES_SHOWN = 10
+CLOSEST_SHOWN = 0.5  # the closest words of a quote not found, when at least this alike
 
 
 def capture_link(capture):
@@ -70,7 +71,7 @@ def quote_check_summary(citation, check=None):
                 check.score_percent,
                 check.found_text,
             )
-            if check.found_text
+            if check.found_text and (check.score or 0) >= CLOSEST_SHOWN
             else ""
         )
         return format_html(
@@ -174,7 +175,7 @@ class QuoteCheckFilter(admin.SimpleListFilter):
 
 
 @admin.register(Capture)
-class CaptureAdmin(TrackedAdmin):
+class CaptureAdmin(WrittenByTheDeskAdmin):
     """Read-only: the archive writes captures; editors read them and what they prove."""
 
     list_display = ["source", "fetched_at", "status", "short_hash", "size", "url"]
@@ -195,18 +196,6 @@ class CaptureAdmin(TrackedAdmin):
         "text",
     ]
     readonly_fields = ["quotes_checked"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_restore_permission(self, request):
-        return False  # it goes and comes back with its source
 
     @admin.display(description="SHA-256")
     def short_hash(self, capture):

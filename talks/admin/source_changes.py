@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 
 from sources.admin.captures import capture_link
 from sources.admin.history import word_diff
-from sources.admin.tracked import TrackedAdmin
+from sources.admin.tracked import WrittenByTheDeskAdmin
 from sources.archive import changed_passages
 from sources.models import SourceChange
 
@@ -21,7 +21,7 @@ PASSAGES_SHOWN = 50
 
 
 @admin.register(SourceChange)
-class SourceChangeAdmin(TrackedAdmin):
+class SourceChangeAdmin(WrittenByTheDeskAdmin):
     """The archive writes these; editors confirm or dismiss them, nobody edits them."""
 
     list_display = ["source", "kind", "status", "seen", "quoted"]
@@ -38,18 +38,6 @@ class SourceChangeAdmin(TrackedAdmin):
         "note",
     ]
     readonly_fields = ["copies_compared", "quotes_gone_list"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_restore_permission(self, request):
-        return False  # it goes and comes back with its source
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("before", "after__same_as")

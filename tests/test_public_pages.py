@@ -2,6 +2,7 @@
 search, the corrections log, ClaimReview, the feed and the sitemap."""
 
 import datetime
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -434,7 +435,10 @@ def test_sitemap_lists_published_claims_and_the_people_and_meetings_they_reach(s
     index = client.get("/sitemap.xml").content.decode()
     for section in ("claims", "people", "meetings"):
         assert f"/sitemap-{section}.xml" in index
-    claims = client.get("/sitemap-claims.xml").content.decode()
+    # Pages are ranges of ids, and on PostgreSQL ids go on from earlier tests: the seed's
+    # claims may sit on any page the index lists.
+    pages = re.findall(r"<loc>https?://[^/<]+(/sitemap-claims\.xml[^<]*)</loc>", index)
+    claims = "".join(client.get(html.unescape(page)).content.decode() for page in pages)
     assert claims.count("<url>") == PUBLISHED_IN_SEED
     # Each claim says when it last changed; the index does not repeat the newest change on
     # every page of a section, which would tell crawlers that all of them had changed.

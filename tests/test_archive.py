@@ -117,6 +117,31 @@ def test_a_quote_not_in_the_capture_is_flagged_at_once(served_pages, commits):
     assert list(QuoteCheck.objects.current().missing()) == [check]
 
 
+def test_a_page_in_another_encoding_is_read_in_it_and_its_quote_found(served_pages, commits):
+    quote = "Переговори в Женеві тривали майже п'ять годин."
+    page = article("Делегації зустрілися в неділю.", quote, title="Переговори")
+    page = page.replace("<head>", '<head><meta charset="windows-1251">')
+    served_pages.routes["/uk"] = Page(page.encode("cp1251"), content_type="text/html")
+
+    citation = cite(commits, served_pages.url("/uk"), quote=quote)
+    run_queued_tasks()
+
+    assert current_check(citation).result == QuoteCheck.Result.FOUND
+    assert Capture.objects.get().text.startswith("Переговори\n")
+
+
+def test_a_plain_text_page_is_kept_as_it_reads(served_pages, commits):
+    served_pages.routes["/transcript.txt"] = Page(
+        f"TRANSCRIPT\r\n\r\n  {QUOTE}  \r\n", content_type="text/plain; charset=utf-8"
+    )
+    citation = cite(commits, served_pages.url("/transcript.txt"))
+
+    run_queued_tasks()
+
+    assert Capture.objects.get().text == f"TRANSCRIPT\n{QUOTE}"
+    assert current_check(citation).result == QuoteCheck.Result.FOUND
+
+
 def test_a_citation_added_later_is_checked_in_the_copy_without_fetching_again(
     served_pages, commits
 ):

@@ -222,6 +222,34 @@ def test_a_change_decided_already_is_refused_with_a_message(as_role):
     assert change.status == SourceChange.Status.DISMISSED
 
 
+def test_a_note_too_long_is_refused_with_a_message_and_nothing_decided(as_role):
+    _, change = changed_page()
+
+    answer = as_role("Editor").post(
+        reverse("admin:sources_sourcechange_confirm", args=[change.pk]),
+        {"note": "x" * 1001},
+        follow=True,
+    )
+
+    assert [str(m) for m in answer.context["messages"]] == [
+        "The note is longer than 1000 characters."
+    ]
+    change.refresh_from_db()
+    assert change.status == SourceChange.Status.OPEN
+
+
+def test_a_change_page_asked_for_by_get_or_for_no_change_answers_without_an_error(as_role):
+    _, change = changed_page()
+    editor = as_role("Editor")
+
+    assert (
+        editor.get(reverse("admin:sources_sourcechange_confirm", args=[change.pk])).status_code
+        == 405
+    )
+    missing = reverse("admin:sources_sourcechange_confirm", args=[999999])
+    assert editor.post(missing).status_code == 404
+
+
 def test_a_dismissed_or_open_change_is_never_shown_to_readers(client):
     citation, change = changed_page(**PUBLISHED)
     public_url = reverse("public:source", args=[citation.source.slug])

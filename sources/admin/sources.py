@@ -15,7 +15,7 @@ class CitationBaseInline(TrackedInline):
     """A record's citations (a subclass of ``CitationBase``): each source with the exact
     quote, where it stands there, and whether the source originates or repeats it."""
 
-    fields = ["source", "quote", "language", "location", "relation"]
+    fields = ["source", "quote", "language", "location", "relation", "attribution"]
     autocomplete_fields = ["source"]
 
 
@@ -29,9 +29,10 @@ class SourceBasisInline(TrackedInline):
 
 @admin.register(Source)
 class SourceAdmin(TrackedAdmin):
-    list_display = ["title", "kind", "outlet", "published_on", "language"]
+    list_display = ["title", "kind", "reporting", "outlet", "published_on", "language"]
     list_filter = [
         "kind",
+        "reporting",
         ("language", RecentlyUsedValuesFilter),
         ("outlet", RecentlyUsedValuesFilter),
         ("published_on", YearsFilter),
@@ -41,6 +42,7 @@ class SourceAdmin(TrackedAdmin):
     inlines = [SourceBasisInline]
     fieldsets = [
         (None, {"fields": ["kind", "title", "slug", "outlet", "author", "language"]}),
+        ("What it rests on", {"fields": ["reporting"]}),
         ("Where and when", {"fields": ["url", "archive_url", "published_on", "retrieved_on"]}),
         (None, {"fields": ["notes"]}),
     ]

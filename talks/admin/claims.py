@@ -47,6 +47,22 @@ class StatementInline(TrackedInline):
     )
 
 
+class OriginsFilter(admin.SimpleListFilter):
+    """Published claims whose every source comes back to one origin readers cannot name:
+    four reports of one unnamed briefing are one unnamed source, not four."""
+
+    title = "origins"
+    parameter_name = "origins"
+
+    def lookups(self, request, model_admin):
+        return [("one_unnamed", "Published, resting on one unnamed origin")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "one_unnamed":
+            return (queryset & visibility.claims()).resting_on_one_unnamed_origin()
+        return queryset
+
+
 class ClaimForm(ChangeReasonForm):
     """The claim form; publishing over an unresolved contradiction needs a tick to confirm.
 
@@ -95,6 +111,7 @@ class ClaimAdmin(PublicPageLink, TrackedAdmin):
     list_filter = [
         "status",
         "verdict",
+        OriginsFilter,
         ("language", RecentlyUsedValuesFilter),
         ("meeting", RecentlyUsedRelatedFilter),
         ("claimed_on", YearsFilter),
@@ -375,8 +392,8 @@ class StatementAdmin(NewestFirstAdmin):
 
 @admin.register(Citation)
 class CitationAdmin(NewestFirstAdmin):
-    list_display = ["claim", "source", "location", "relation"]
-    list_filter = ["relation"]
+    list_display = ["claim", "source", "location", "relation", "attribution"]
+    list_filter = ["relation", "attribution"]
     search_fields = ["quote", "claim__text", "source__title"]
     autocomplete_fields = ["claim", "source"]
     list_select_related = ["claim__claimant", "source"]

@@ -29,6 +29,7 @@ from sources.provenance import ProvenanceMap
 
 from .. import page_tags, visibility
 from ..models import Citation, Claim, Role
+from . import provenance_export
 from .cache import public_page
 from .claim_review import claim_review, json_ld_script
 from .forms import ClaimFilterForm
@@ -95,6 +96,7 @@ def claim_detail(request, slug):
         "claim": claim,
         "canonical_url": url,
         "provenance": provenance,
+        "origins": claim.independent_origins(),
         "contradictions": [
             {"record": c, "other": c.other_claim(claim), "holds": c.prevailing_claim_id}
             for c in contradictions
@@ -102,8 +104,27 @@ def claim_detail(request, slug):
         "corrections": corrections,
         "updated_at": corrections[-1].made_at if corrections else None,
         "claim_review": json_ld_script(review),
+        "provenance_url": reverse("public:claim-provenance", args=[claim.slug]),
     }
     return TemplateResponse(request, "talks/public/claim_detail.html", context)
+
+
+@public_page
+def claim_provenance(request, slug):
+    """The claim's chain of sources as W3C PROV-O in JSON-LD, as its page shows it."""
+    claim = get_object_or_404(visibility.claims().with_provenance(), slug=slug)
+    provenance = claim.provenance()
+    page_tags.shows(claim)
+    page_tags.shows_provenance(*provenance)
+    document = provenance_export.claim_provenance(
+        claim,
+        absolute=request.build_absolute_uri,
+        provenance=provenance,
+        origins=claim.independent_origins(),
+    )
+    return JsonResponse(
+        document, content_type="application/ld+json", json_dumps_params={"ensure_ascii": False}
+    )
 
 
 @public_page(lists=[Claim, Citation, SourceBasis])

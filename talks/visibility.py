@@ -82,6 +82,23 @@ def contradictions():
     )
 
 
+def version_is_public(version):
+    """Whether readers may see a claim as it stood then (``talks.claim_versions``): it was
+    published at that moment. A claim that was a draft, in review or retracted then shows
+    nothing of that state."""
+    return version.claim is not None and version.claim.status == Claim.Status.PUBLISHED
+
+
+def contradiction_is_public(contradiction, claim, other):
+    """Whether a contradiction, as it stood at some moment, was public then: decided, between
+    the two claims as they stood (both published)."""
+    return (
+        contradiction.status in DECIDED
+        and claim.status == Claim.Status.PUBLISHED
+        and other.status == Claim.Status.PUBLISHED
+    )
+
+
 def meetings():
     """Meetings a published claim is about."""
     return Meeting.objects.filter(Exists(claims().filter(meeting=OuterRef("pk"))))

@@ -279,6 +279,13 @@ class Correction:
         return VERDICT_LABELS.get(self.verdict, "")
 
     @property
+    def just_before(self):
+        """The moment just before it, in UTC ISO 8601: the claim's as-of pages show the
+        version it corrected."""
+        moment = self.made_at - datetime.timedelta(microseconds=1)
+        return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+    @property
     def previous_verdict_label(self):
         return VERDICT_LABELS.get(self.previous_verdict, "")
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("feed/", public_page(ClaimFeed(), lists=[Claim]), name="feed"),
     path("claimreview.json", views.claim_review_feed, name="claim-review-feed"),
     path("claims/<slug:slug>/", views.claim_detail, name="claim"),
+    path("claims/<slug:slug>/as-of/", views.claim_as_of, name="claim-as-of"),
     path(
         "claims/<slug:slug>/provenance.jsonld",
         views.claim_provenance,

@@ -75,6 +75,7 @@ ROLES = {
         "talks.contradiction:view",
         "talks.contradiction:add",
         "talks.contradictionsuggestion:view",
+        "talks.sourcingsuggestion:view",
         "talks.importrun:view",
     ],
 }
@@ -173,7 +174,7 @@ def verdict_change_refusal(user):
 # Rows the desk writes itself and decides through their own steps (a suggestion is flagged or
 # dismissed, an import run records an import): their admins offer no form, so nobody edits,
 # reverts or restores them by hand.
-NOT_BY_HAND = ["talks.contradictionsuggestion", "talks.importrun"]
+NOT_BY_HAND = ["talks.contradictionsuggestion", "talks.sourcingsuggestion", "talks.importrun"]
 
 # --- Contradictions and suggestions ------------------------------------------------------------
 
@@ -244,7 +245,7 @@ def suggestion_run_refusal(user):
 
 
 def suggestion_dismissal_refusal(user):
-    """Why ``user`` may not set a suggested contradiction aside."""
+    """Why ``user`` may not set a suggestion aside (a contradiction's or a sourcing check's)."""
     return _refused(
         user, DECIDE_CONTRADICTION, "Your role does not allow you to dismiss suggestions."
     )

@@ -35,6 +35,7 @@ from .models import (
     PersonAlias,
     Role,
     RoleCitation,
+    SourcingSuggestion,
     Statement,
 )
 
@@ -42,7 +43,9 @@ DECIDED = [Contradiction.Status.CONFIRMED, Contradiction.Status.RESOLVED]
 
 
 # What no public page shows, whatever it belongs to.
-NOT_ON_PUBLIC_PAGES = frozenset([Statement, ContradictionSuggestion, RoleCitation, MeetingCitation])
+NOT_ON_PUBLIC_PAGES = frozenset(
+    [Statement, ContradictionSuggestion, SourcingSuggestion, RoleCitation, MeetingCitation]
+)
 
 
 def on_public_pages(model, row, published):

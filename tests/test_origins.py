@@ -106,3 +106,39 @@ def test_the_read_api_gives_each_claims_origins_and_each_sources_basis(seed, cli
     assert origin["sources"][0]["basis"] == "original"
     other = client.get("/api/v1/claims/umerov-clear-directives-from-president").json()
     assert other["rests_on_one_unnamed_origin"] is False
+
+
+# --- The suggestion rule: rated accurate on one unnamed origin ---------------------------------
+
+
+def test_the_run_suggests_checking_the_claims_rated_accurate_on_one_unnamed_origin(seed, as_role):
+    from talks.models import SourcingSuggestion
+    from talks.services.suggestion_runs import refresh_suggestions
+
+    editor = as_role("Editor")
+    outcome = refresh_suggestions(user=editor.user, reason="Morning run")
+    assert "Sourcing checks: 2 new, 0 withdrawn; 2 pending in all." in outcome.summary()
+    pending = SourcingSuggestion.objects.pending()
+    assert {s.claim.slug for s in pending} == RESTING_ON_DELEGATION
+    explanation = pending.get(claim__slug="miami-talks-concluded").explanation
+    assert "Rated accurate, though all 3 sources cited come back to one origin" in explanation
+    assert "Sources within the Ukrainian delegation" in explanation
+    assert pending.first().history.get().history_change_reason == "Morning run"
+
+    listed = editor.get("/admin/talks/sourcingsuggestion/")
+    assert "Rated accurate on one unnamed origin" in listed.content.decode()
+    dismissed = pending.get(claim__slug="ukrainian-side-umerov-hnatov")
+    contributor = as_role("Contributor")
+    refused = contributor.post(f"/admin/talks/sourcingsuggestion/{dismissed.pk}/dismiss/")
+    assert refused.status_code == 403
+    editor.post(f"/admin/talks/sourcingsuggestion/{dismissed.pk}/dismiss/")
+    dismissed.refresh_from_db()
+    assert dismissed.status == "dismissed" and dismissed.decided_by == editor.user
+
+    # An independent, named origin cited: the claim no longer rests on one unnamed origin.
+    claim = Claim.objects.get(slug="miami-talks-concluded")
+    statement = make_source(title="Umerov's statement", kind="official_statement")
+    Citation.objects.create(claim=claim, source=statement, attribution="named_official")
+    again = refresh_suggestions(user=editor.user, reason="Evening run")
+    assert "Sourcing checks: 0 new, 1 withdrawn; 0 pending in all." in again.summary()
+    assert SourcingSuggestion.objects.get().status == "dismissed"  # the dismissal stands

@@ -3,13 +3,13 @@ from django.urls import reverse
 
 from sources.models import Source, SourceBasis
 from talks import models as talks_models
-from talks.models import ContradictionSuggestion
+from talks.models import ContradictionSuggestion, SourcingSuggestion
 
 TRACKED_MODELS = [Source, SourceBasis] + [
     getattr(talks_models, name) for name in talks_models.__all__
 ]
 # The database makes suggestions; editors flag or dismiss them, never type them in.
-NOT_ADDED_BY_HAND = {ContradictionSuggestion}
+NOT_ADDED_BY_HAND = {ContradictionSuggestion, SourcingSuggestion}
 
 
 @pytest.mark.django_db

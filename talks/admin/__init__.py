@@ -1,1 +1,10 @@
-from . import claims, contradictions, imports, meetings, notifications, people, sources  # noqa: F401,E501  (registers the admins)
+from . import (  # noqa: F401  (registers the admins)
+    claims,
+    contradictions,
+    imports,
+    meetings,
+    notifications,
+    people,
+    sources,
+    sourcing,
+)

@@ -112,7 +112,7 @@ def _ordered(queryset):
 
 
 def claim_as_of(claim_id, moment, *, public=False):
-    """The claim ``claim_id`` as it stood at ``moment``, in seven queries whatever it carries.
+    """The claim ``claim_id`` as it stood at ``moment``, in six queries whatever it carries.
     ``public``: only what readers could see then (a contradiction decided then, between two
     claims published then)."""
     rows = list(_ordered(Claim.history.filter(id=claim_id)))

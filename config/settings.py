@@ -267,6 +267,16 @@ FACTDESK_NOTIFICATION_RETRY_SECONDS = int(
     os.environ.get("FACTDESK_NOTIFICATION_RETRY_SECONDS", "60")
 )
 
+# The archive (sources/archive.py): a copy of each cited page, fetched in the background when a
+# source with a URL is saved and again by `manage.py recheck_sources`, with each quote checked
+# in it. FACTDESK_ARCHIVE=0 fetches nothing (the tests' default). Pages are read up to
+# FACTDESK_ARCHIVE_MAX_BYTES within FACTDESK_ARCHIVE_TIMEOUT seconds; addresses inside the
+# desk's own network are refused unless FACTDESK_ARCHIVE_PRIVATE_ADDRESSES (the tests' pages).
+FACTDESK_ARCHIVE = env_flag("FACTDESK_ARCHIVE", default=True)
+FACTDESK_ARCHIVE_MAX_BYTES = int(os.environ.get("FACTDESK_ARCHIVE_MAX_BYTES", str(5 * 1024 * 1024)))
+FACTDESK_ARCHIVE_TIMEOUT = float(os.environ.get("FACTDESK_ARCHIVE_TIMEOUT", "15"))
+FACTDESK_ARCHIVE_PRIVATE_ADDRESSES = env_flag("FACTDESK_ARCHIVE_PRIVATE_ADDRESSES")
+
 # Content Security Policy: no inline script or style anywhere, the admin included; the
 # public pages need no script at all (their JSON-LD is data, not script). The one inline
 # style allowed, by its hash, is simple-history's `style="border-top: 0"` on its history list;

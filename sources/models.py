@@ -325,3 +325,7 @@ class CitationBase(TimestampedModel):
 
     def __str__(self):
         return f"{self.source}: “{self.quote[:80]}”" if self.quote else str(self.source)
+
+
+# The desk's copies of cited pages (``sources.captures``), registered with the app's models.
+from .captures import Capture, QuoteCheck, SourceChange  # noqa: E402,F401

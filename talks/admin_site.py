@@ -20,6 +20,8 @@ DESK_RECORDS = [
     "talks.contradiction",
     "talks.contradictionsuggestion",
     "sources.source",
+    "sources.sourcechange",
+    "sources.capture",
     "talks.person",
     "talks.meeting",
     "talks.importrun",

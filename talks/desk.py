@@ -7,10 +7,13 @@ here, the page is ``admin/talks/desk/index.html``; ``talks.admin_site`` puts the
 
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
+from sources.captures import QuoteCheck, SourceChange
+
 from . import rulebook
-from .models import Claim, Contradiction, ContradictionSuggestion, ImportRun
+from .models import Citation, Claim, Contradiction, ContradictionSuggestion, ImportRun
 from .tasks import latest_suggestion_runs
 
 SHOWN = 6  # rows per section
@@ -18,9 +21,35 @@ COUNTED = 100  # counts beyond this read "100+"
 
 # The sections each role sees, most pressing first.
 ROLE_SECTIONS = {
-    "Chief editor": ["ready", "confirmed", "open", "suggestions", "review", "corrections"],
-    "Editor": ["review", "open", "suggestions", "confirmed", "corrections", "drafts"],
-    "Contributor": ["drafts", "review", "open", "suggestions", "corrections"],
+    "Chief editor": [
+        "ready",
+        "confirmed",
+        "quotes",
+        "page_changes",
+        "open",
+        "suggestions",
+        "review",
+        "corrections",
+    ],
+    "Editor": [
+        "review",
+        "quotes",
+        "page_changes",
+        "open",
+        "suggestions",
+        "confirmed",
+        "corrections",
+        "drafts",
+    ],
+    "Contributor": [
+        "drafts",
+        "quotes",
+        "review",
+        "open",
+        "suggestions",
+        "page_changes",
+        "corrections",
+    ],
 }
 
 
@@ -137,6 +166,62 @@ def _suggestions_section(user):
     )
 
 
+def _quotes_section():
+    """Citations of claims whose quote the archive did not find in the source's copy."""
+    missing = (
+        QuoteCheck.objects.current()
+        .missing()
+        .filter(citation_type=ContentType.objects.get_for_model(Citation))
+    )
+    checks = list(missing.select_related("capture").order_by("-checked_at", "-pk")[:SHOWN])
+    citations = Citation.objects.select_related("claim", "source").in_bulk(
+        [check.citation_id for check in checks]
+    )
+    rows = [
+        (
+            reverse("admin:talks_claim_change", args=[citation.claim_id]),
+            f"“{check.quote[:120]}”",
+            f"{citation.claim.excerpt()} · not in the copy of {citation.source.title[:60]}, "
+            f"{check.capture.moment}",
+        )
+        for check in checks
+        if (citation := citations.get(check.citation_id)) is not None
+    ]
+    return Section(
+        "quotes",
+        "Quotes not found in their sources",
+        "The archive's copy of the page does not hold the quote: check it against the page.",
+        rows,
+        _bounded_count(missing),
+        _changelist(Citation, quote_check=QuoteCheck.Result.MISSING),
+        "Every checked quote stands in its source.",
+    )
+
+
+def _page_changes_section(user):
+    """Cited pages changed by their outlets since the desk quoted them, waiting for a decision."""
+    changes = SourceChange.objects.open().select_related("source", "after")
+    rows = [
+        (
+            reverse("admin:sources_sourcechange_change", args=[change.pk]),
+            change.source.title,
+            f"{change.get_kind_display()} · seen {change.seen_on}",
+        )
+        for change in changes.order_by("-created_at", "-pk")[:SHOWN]
+    ]
+    return Section(
+        "page_changes",
+        "Cited pages changed by their outlets",
+        "Confirm each (readers are told on the source's page) or dismiss it."
+        if not rulebook.source_change_decision_refusal(user)
+        else "Waiting for an editor.",
+        rows,
+        _bounded_count(changes),
+        _changelist(SourceChange, status__exact=SourceChange.Status.OPEN),
+        "No cited page changed since the desk quoted it.",
+    )
+
+
 def _corrections_section():
     """Saves of claims that were published before and after: the corrections readers see."""
     records = (
@@ -240,6 +325,8 @@ def desk_home(request):
             Contradiction.Status.CONFIRMED,
         ),
         "suggestions": lambda: _suggestions_section(user),
+        "quotes": _quotes_section,
+        "page_changes": lambda: _page_changes_section(user),
         "corrections": _corrections_section,
     }
     sections = [builders[key]() for key in ROLE_SECTIONS[role]]

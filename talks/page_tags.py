@@ -31,7 +31,7 @@ from django.conf import settings
 from django.db import connections, router, transaction
 from django.utils import timezone
 
-from sources.models import Source, SourceBasis
+from sources.models import Source, SourceBasis, SourceChange
 from sources.records import TimestampedModel
 
 from . import edge_cache, visibility
@@ -120,7 +120,7 @@ LISTED_UNDER = {
     Claim: (Citation, ClaimSubject, Contradiction),
     Person: (Claim, ClaimSubject, Participant, PersonAlias, Role),
     Meeting: (Claim, Participant),
-    Source: (Citation, SourceBasis),
+    Source: (Citation, SourceBasis, SourceChange),
 }
 
 

@@ -44,6 +44,7 @@ FLAG_CONTRADICTION = "talks.add_contradiction"
 DECIDE_CONTRADICTION = "talks.decide_contradiction"
 RESOLVE_CONTRADICTION = "talks.resolve_contradiction"
 RUN_IMPORT = "talks.run_import"
+DECIDE_SOURCE_CHANGE = "sources.decide_sourcechange"
 
 # --- The roles' permissions, as migration 0006 grants them -------------------------------------
 
@@ -77,6 +78,9 @@ ROLES = {
         "talks.contradictionsuggestion:view",
         "talks.sourcingsuggestion:view",
         "talks.importrun:view",
+        # The archive's copies of cited pages and the changes outlets made to them.
+        "sources.capture:view",
+        "sources.sourcechange:view",
     ],
 }
 ROLES["Editor"] = [
@@ -85,6 +89,7 @@ ROLES["Editor"] = [
     "talks.claim:review_claim",
     "talks.contradiction:decide_contradiction",
     "talks.importrun:run_import",
+    "sources.sourcechange:decide_sourcechange",
 ]
 ROLES["Chief editor"] = [
     *ROLES["Editor"],
@@ -174,7 +179,14 @@ def verdict_change_refusal(user):
 # Rows the desk writes itself and decides through their own steps (a suggestion is flagged or
 # dismissed, an import run records an import): their admins offer no form, so nobody edits,
 # reverts or restores them by hand.
-NOT_BY_HAND = ["talks.contradictionsuggestion", "talks.sourcingsuggestion", "talks.importrun"]
+# The archive's captures and the changes it finds (a change is confirmed or dismissed) too.
+NOT_BY_HAND = [
+    "talks.contradictionsuggestion",
+    "talks.sourcingsuggestion",
+    "talks.importrun",
+    "sources.capture",
+    "sources.sourcechange",
+]
 
 # --- Contradictions and suggestions ------------------------------------------------------------
 
@@ -248,6 +260,19 @@ def suggestion_dismissal_refusal(user):
     """Why ``user`` may not set a suggestion aside (a contradiction's or a sourcing check's)."""
     return _refused(
         user, DECIDE_CONTRADICTION, "Your role does not allow you to dismiss suggestions."
+    )
+
+
+# --- Changes outlets made to cited pages -------------------------------------------------------
+
+
+def source_change_decision_refusal(user):
+    """Why ``user`` may not confirm or dismiss a change the archive found in a cited page: a
+    confirmed one is told to readers on the source's page, so it is an editor's to decide."""
+    return _refused(
+        user,
+        DECIDE_SOURCE_CHANGE,
+        "Only an editor can confirm or dismiss a change to a cited page.",
     )
 
 

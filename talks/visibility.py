@@ -12,14 +12,16 @@ not. Everything else is public because a published claim reaches it:
 - a source a published claim cites, and every source those rest on, back to the origin,
   with the steps between them.
 
-The citations and subjects of published claims show on their pages. Nothing else does:
-statements, suggestions, the sources of roles and meetings, and everything about editors.
+The citations and subjects of published claims show on their pages, and a public source's
+page tells of the changes its outlet made after the desk quoted it, once an editor confirmed
+them. Nothing else does: statements, suggestions, the sources of roles and meetings, the
+archive's copies and its unconfirmed changes, and everything about editors.
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.expressions import RawSQL
 
-from sources.models import Source, SourceBasis
+from sources.models import Capture, Source, SourceBasis, SourceChange
 from sources.provenance import ProvenanceMap
 
 from .models import (
@@ -44,7 +46,14 @@ DECIDED = [Contradiction.Status.CONFIRMED, Contradiction.Status.RESOLVED]
 
 # What no public page shows, whatever it belongs to.
 NOT_ON_PUBLIC_PAGES = frozenset(
-    [Statement, ContradictionSuggestion, SourcingSuggestion, RoleCitation, MeetingCitation]
+    [
+        Statement,
+        ContradictionSuggestion,
+        SourcingSuggestion,
+        RoleCitation,
+        MeetingCitation,
+        Capture,
+    ]
 )
 
 
@@ -58,6 +67,8 @@ def on_public_pages(model, row, published):
         return False
     if model is Claim:
         return row["status"] == Claim.Status.PUBLISHED
+    if model is SourceChange:
+        return row["status"] == SourceChange.Status.CONFIRMED
     if model is Contradiction and row["status"] not in DECIDED:
         return False
     claims = [
@@ -140,6 +151,18 @@ def sources():
         f") SELECT id FROM reached"
     )
     return Source.objects.filter(pk__in=RawSQL(walk, params))
+
+
+def source_changes(source):
+    """The changes to ``source``'s page an editor confirmed, newest first, with when the desk
+    quoted the page and when it saw it changed (the copies' text is not read)."""
+    return (
+        SourceChange.objects.confirmed()
+        .filter(source=source)
+        .annotate(quoted_at=F("before__fetched_at"), seen_at=F("after__fetched_at"))
+        .only("kind", "note", "status", "source_id", "decided_at")
+        .order_by("-seen_at", "-pk")
+    )
 
 
 def source_is_public(source):

@@ -12,6 +12,8 @@ from django.test import Client
 from sources.models import Source
 from talks.models import Claim, Meeting, Person
 
+from .pages_served import served_pages  # noqa: F401  (pages on 127.0.0.1 for the archive)
+
 SEED_FIXTURE = settings.BASE_DIR / "fixtures" / "seed.json"
 _numbers = itertools.count(1)
 

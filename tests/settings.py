@@ -25,3 +25,7 @@ DATABASES["replica"] = {  # noqa: F405
     "OPTIONS": {},
     "TEST": {"MIRROR": "default"},
 }
+
+# The archive fetches nothing in tests but those of the archive, which turn it on and serve
+# their pages on 127.0.0.1 (tests/test_archive.py).
+FACTDESK_ARCHIVE = False

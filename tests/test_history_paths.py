@@ -17,7 +17,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalChanges
 
 from sources.admin.tracked import TrackedAdmin
-from sources.models import Source, SourceBasis
+from sources.models import Capture, QuoteCheck, Source, SourceBasis, SourceChange
 from talks import models as talks_models
 from talks.exchange import FIXTURE_MODELS
 from talks.models import Citation, Claim, ClaimSubject, Delivery, ImportRun
@@ -34,7 +34,7 @@ from .admin_forms import (
 )
 from .conftest import SEED_FIXTURE, make_claim, make_person, make_source
 
-TRACKED_MODELS = [Source, SourceBasis] + [
+TRACKED_MODELS = [Source, SourceBasis, Capture, SourceChange] + [
     getattr(talks_models, name) for name in talks_models.__all__
 ]
 
@@ -327,8 +327,8 @@ def test_every_model_of_the_desk_is_in_the_tracked_list():
     every tracked write moves on (see ``talks.models.editions``), the keys the readers'
     search finds people by, derived from their names on every write (``PersonNameKey``), the
     log of notifications sent to partners, which the desk writes as it sends them
-    (``Delivery``), and the log of suggestion runs (the suggestions they write keep their
-    history).
+    (``Delivery``), the log of suggestion runs (the suggestions they write keep their
+    history), and the archive's quote checks, a new row for each check (``QuoteCheck``).
     """
     desk_models = {
         model
@@ -336,7 +336,7 @@ def test_every_model_of_the_desk_is_in_the_tracked_list():
         for model in apps.get_app_config(label).get_models()
         if not issubclass(model, HistoricalChanges)
     }
-    logs = {Delivery, SuggestionRun}
+    logs = {Delivery, SuggestionRun, QuoteCheck}
     assert desk_models - {Edition, PageStamp, PendingStamp, PersonNameKey, *logs} == set(
         TRACKED_MODELS
     )

@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sources.admin.tracked import TrackedAdmin, delete_with_reason
-from sources.models import SourceBasis
+from sources.models import Capture, SourceBasis, SourceChange
 from sources.records import TimestampedModel
 from talks import rulebook
 from talks.models import (
@@ -96,8 +96,27 @@ def claim_in(state):
     )
 
 
+def capture(source=None):
+    return Capture.objects.create(
+        source=source or make_source(),
+        url="https://example.org/page",
+        status="captured",
+        text="The talks lasted nearly five hours.",
+        sha256="0" * 64,
+    )
+
+
+def source_change(state=None):
+    before = capture()
+    return SourceChange.objects.create(
+        source=before.source, before=before, after=capture(before.source), kind="changed"
+    )
+
+
 SPECIMENS = {
     "sources.source": lambda state: make_source(),
+    "sources.capture": lambda state: capture(),
+    "sources.sourcechange": source_change,
     "sources.sourcebasis": lambda state: SourceBasis.objects.create(
         source=make_source(), basis=make_source()
     ),
@@ -153,6 +172,8 @@ for label in ("talks.claimsubject", "talks.citation", "talks.statement"):
 # An ordinary edit of each model, for its change page, its revert and its inlines.
 EDITS = {
     "sources.source": lambda obj: {"title": "Retitled report"},
+    "sources.capture": lambda obj: {"text": "Rewritten."},
+    "sources.sourcechange": lambda obj: {"note": "Rewritten."},
     "sources.sourcebasis": lambda obj: {"note": "Relays the readout."},
     "talks.person": lambda obj: {"description": "An envoy."},
     "talks.personalias": lambda obj: {"name": "Zelenskiy"},
@@ -587,6 +608,16 @@ def desk_views(desk):
         lambda pair: Contradiction.objects.exists(),
         [(Contradiction, "add")],
     )
+    for step, done in [("confirm", "confirmed"), ("dismiss", "dismissed")]:
+        check(
+            f"{step} a change to a cited page",
+            source_change,
+            lambda client, obj, step=step: client.post(
+                admin_url(SourceChange, step, obj.pk), {"note": "The matrix"}
+            ),
+            lambda obj, done=done: has_values(obj, {"status": done}),
+            [(SourceChange, "decide_sourcechange")],
+        )
     check(
         "flag a suggestion",
         suggestion,

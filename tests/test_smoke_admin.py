@@ -1,15 +1,16 @@
 import pytest
 from django.urls import reverse
 
-from sources.models import Source, SourceBasis
+from sources.models import Capture, Source, SourceBasis, SourceChange
 from talks import models as talks_models
 from talks.models import ContradictionSuggestion, SourcingSuggestion
 
-TRACKED_MODELS = [Source, SourceBasis] + [
+TRACKED_MODELS = [Source, SourceBasis, Capture, SourceChange] + [
     getattr(talks_models, name) for name in talks_models.__all__
 ]
-# The database makes suggestions; editors flag or dismiss them, never type them in.
-NOT_ADDED_BY_HAND = {ContradictionSuggestion, SourcingSuggestion}
+# The database makes suggestions; editors flag or dismiss them, never type them in. The
+# archive makes its captures and the changes it finds.
+NOT_ADDED_BY_HAND = {ContradictionSuggestion, SourcingSuggestion, Capture, SourceChange}
 
 
 @pytest.mark.django_db

@@ -8,7 +8,9 @@ own admins.
 - ``deleted``: the list of deleted records and the restore button beside each;
 - ``filters``: list filters whose cost is bounded at any size;
 - ``search``: search that the indexes answer at any size;
-- ``sources``: the admins of sources and source bases, and the citation inline.
+- ``sources``: the admins of sources and source bases, and the citation inline;
+- ``captures``: the archive's copies of cited pages, read-only, and what a citation's and a
+  source's pages say of them.
 """
 
-from . import sources  # noqa: F401  (registers the admins)
+from . import captures, sources  # noqa: F401  (registers the admins)

@@ -220,6 +220,24 @@ def delete_with_reason(obj, reason):
     collector.delete()
 
 
+class WrittenByTheDeskAdmin(TrackedAdmin):
+    """The admin of rows the desk writes itself and decides through their own steps (the
+    archive's captures and the changes it finds): read, never added, edited, deleted or
+    restored by hand; they go and come back with the record they belong to."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_restore_permission(self, request):
+        return False
+
+
 class NewestFirstAdmin(TrackedAdmin):
     """Lists newest first, read backwards from the primary key's index.
 

@@ -5,6 +5,7 @@ from . import (  # noqa: F401  (registers the admins)
     meetings,
     notifications,
     people,
+    source_changes,
     sources,
     sourcing,
 )

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponseRedirect
@@ -8,10 +9,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from sources.admin.captures import QuoteCheckFilter
 from sources.admin.filters import RecentlyUsedRelatedFilter, RecentlyUsedValuesFilter, YearsFilter
 from sources.admin.forms import ChangeReasonForm
-from sources.admin.sources import CitationBaseInline
+from sources.admin.sources import CitationBaseInline, QuoteCheckShown
 from sources.admin.tracked import NewestFirstAdmin, TrackedAdmin, TrackedInline
+from sources.captures import QuoteCheck
 from sources.records import RowCount
 
 from .. import rulebook, visibility
@@ -25,6 +28,19 @@ from .contradiction_forms import FlagAgainstClaimForm, FlagContradictionForm
 from .contradictions import claims_compared
 from .public_links import PublicPageLink
 from .record_forms import RecordClaimForm, StatementFormSet
+
+
+def quotes_not_found(claim):
+    """The claim's citations whose quote the archive did not find in the source's copy."""
+    citations = {c.pk: c for c in claim.citations.select_related("source")}
+    checks = (
+        QuoteCheck.objects.current()
+        .missing()
+        .filter(citation_type=ContentType.objects.get_for_model(Citation))
+        .filter(citation_id__in=list(citations))
+        .select_related("capture")
+    )
+    return [(citations[check.citation_id], check) for check in checks]
 
 
 class CitationInline(CitationBaseInline):
@@ -199,6 +215,7 @@ class ClaimAdmin(PublicPageLink, TrackedAdmin):
                     for contradiction in contradictions
                 ],
                 "unresolved": [c for c in contradictions if c.is_unresolved],
+                "quotes_not_found": quotes_not_found(claim),
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -421,9 +438,10 @@ class StatementAdmin(NewestFirstAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(NewestFirstAdmin):
+class CitationAdmin(QuoteCheckShown, NewestFirstAdmin):
+    readonly_fields = ["quote_check"]
     list_display = ["claim", "source", "location", "relation", "attribution"]
-    list_filter = ["relation", "attribution"]
+    list_filter = ["relation", "attribution", QuoteCheckFilter]
     search_fields = ["quote", "claim__text", "source__title"]
     autocomplete_fields = ["claim", "source"]
     list_select_related = ["claim__claimant", "source"]

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import OuterRef
 
 from sources.admin.filters import RecentlyUsedValuesFilter, YearsFilter
-from sources.admin.sources import CitationBaseInline
+from sources.admin.sources import CitationBaseInline, QuoteCheckShown
 from sources.admin.tracked import NewestFirstAdmin, TrackedAdmin, TrackedInline
 from sources.records import RowCount
 
@@ -70,7 +70,8 @@ class ParticipantAdmin(NewestFirstAdmin):
 
 
 @admin.register(MeetingCitation)
-class MeetingCitationAdmin(NewestFirstAdmin):
+class MeetingCitationAdmin(QuoteCheckShown, NewestFirstAdmin):
+    readonly_fields = ["quote_check"]
     list_display = ["meeting", "source", "location", "relation"]
     search_fields = ["meeting__title", "source__title", "quote"]
     autocomplete_fields = ["meeting", "source"]

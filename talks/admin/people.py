@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from sources.admin.filters import RecentlyUsedValuesFilter, YearsFilter
-from sources.admin.sources import CitationBaseInline
+from sources.admin.sources import CitationBaseInline, QuoteCheckShown
 from sources.admin.tracked import NewestFirstAdmin, TrackedAdmin, TrackedInline
 
 from .. import visibility
@@ -139,7 +139,8 @@ class RoleAdmin(NewestFirstAdmin):
 
 
 @admin.register(RoleCitation)
-class RoleCitationAdmin(NewestFirstAdmin):
+class RoleCitationAdmin(QuoteCheckShown, NewestFirstAdmin):
+    readonly_fields = ["quote_check"]
     list_display = ["role", "source", "location", "relation"]
     search_fields = ["role__person__name", "role__title", "source__title", "quote"]
     autocomplete_fields = ["role", "source"]

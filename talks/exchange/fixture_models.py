@@ -56,6 +56,9 @@ NOT_CARRIED = {
     "talks.importrun": "the desk's record of its own imports, which each desk keeps",
     "talks.edition": "the public pages' clock, which each write moves on",
     "talks.personnamekey": "the readers' search keys, rebuilt from the people's names",
+    "sources.capture": "the desk's own copies of cited pages, which each desk takes itself",
+    "sources.quotecheck": "the quotes checked in the desk's own copies of cited pages",
+    "sources.sourcechange": "changes found in the desk's own copies of cited pages",
 }
 
 

@@ -20,8 +20,12 @@ import gc
 import time
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+
+from sources import archive
+from sources.models import Source
 
 from .. import notifications, rulebook
 from ..models import ImportRun
@@ -31,7 +35,7 @@ from .judge import Judge
 from .read import FixtureFile, Reader, aware_to_the_millisecond
 from .report import ImportFailed, ImportResult, Problem
 from .resolve import Resolver
-from .write import lock_tables, write
+from .write import lock_tables, write, written_ids
 
 
 def import_fixtures(
@@ -84,11 +88,26 @@ def import_fixtures(
                 result.problems.append(Problem(names, _refusal(error)))
                 raise ImportFailed(result) from error
             # Rows went in by COPY, which sends no signals: the public pages move on here,
-            # and the partners hear of the claims published or corrected.
+            # the partners hear of the claims published or corrected, and the archive
+            # captures the sources written and those of the citations written.
             advance_edition(sender=ImportRun)
             notifications.claims_imported(result.run)
+            _queue_captures(reader)
     result.seconds = time.monotonic() - clock
     return result
+
+
+def _queue_captures(reader):
+    if not settings.FACTDESK_ARCHIVE:
+        return
+    source_ids = set(written_ids(reader, Source))
+    for model in archive.citing_models():
+        if model in FIXTURE_MODELS and (citation_ids := written_ids(reader, model)):
+            cited = model.objects.filter(pk__any_of=set(citation_ids)).exclude(quote="")
+            source_ids.update(cited.values_list("source_id", flat=True))
+    if source_ids:
+        with_url = Source.objects.filter(pk__any_of=source_ids).exclude(url="")
+        archive.queue_capture(*with_url.values_list("pk", flat=True))
 
 
 def _silent(stage, done, total):

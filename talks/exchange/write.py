@@ -65,7 +65,7 @@ def write(reader, models_to_write, *, now, user, reason, channel, progress):
         for entry in created + updated:
             entry.row = None
     # COPY bypasses save(), which writes the keys the readers' search finds people by.
-    PersonNameKey.objects.rebuild(*(_written(reader, model) for model in (Person, PersonAlias)))
+    PersonNameKey.objects.rebuild(*(written_ids(reader, model) for model in (Person, PersonAlias)))
 
     run.finished_at = max(timezone.now(), run.started_at)
     run._change_reason = "Import finished"
@@ -85,7 +85,8 @@ def _by_reason(run, reason, entries):
         yield run.change_reason(words), rows or Q(pk__any_of=set(ids))
 
 
-def _written(reader, model):
+def written_ids(reader, model):
+    """The ids of the rows of ``model`` the import created or changed."""
     entries = reader.defined[model._meta.label_lower].values()
     return [entry.pk for entry in entries if entry.outcome in ("created", "updated")]
 

@@ -239,6 +239,7 @@ def source_detail(request, slug):
         "source": source,
         "provenance": provenance,
         "claims": first_few(citing.newest_first()),
+        "changes": list(visibility.source_changes(source)),
     }
     return TemplateResponse(request, "talks/public/source_detail.html", context)
 

@@ -15,7 +15,7 @@ roles = importlib.import_module("talks.migrations.0006_editorial_role_groups")
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('talks', '0020_citation_attribution'),
+        ('talks', '0021_citation_attribution'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

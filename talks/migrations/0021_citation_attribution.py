@@ -6,8 +6,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sources', '0005_source_reporting_citation_attribution'),
-        ('talks', '0019_suggestion_runs'),
+        ('sources', '0006_source_reporting_citation_attribution'),
+        ('talks', '0020_archive_roles'),
     ]
 
     operations = [

@@ -76,6 +76,7 @@ ROLES = {
         "talks.contradiction:view",
         "talks.contradiction:add",
         "talks.contradictionsuggestion:view",
+        "talks.sourcingsuggestion:view",
         "talks.importrun:view",
         # The archive's copies of cited pages and the changes outlets made to them.
         "sources.capture:view",
@@ -181,6 +182,7 @@ def verdict_change_refusal(user):
 # The archive's captures and the changes it finds (a change is confirmed or dismissed) too.
 NOT_BY_HAND = [
     "talks.contradictionsuggestion",
+    "talks.sourcingsuggestion",
     "talks.importrun",
     "sources.capture",
     "sources.sourcechange",
@@ -255,7 +257,7 @@ def suggestion_run_refusal(user):
 
 
 def suggestion_dismissal_refusal(user):
-    """Why ``user`` may not set a suggested contradiction aside."""
+    """Why ``user`` may not set a suggestion aside (a contradiction's or a sourcing check's)."""
     return _refused(
         user, DECIDE_CONTRADICTION, "Your role does not allow you to dismiss suggestions."
     )

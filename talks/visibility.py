@@ -37,6 +37,7 @@ from .models import (
     PersonAlias,
     Role,
     RoleCitation,
+    SourcingSuggestion,
     Statement,
 )
 
@@ -45,7 +46,14 @@ DECIDED = [Contradiction.Status.CONFIRMED, Contradiction.Status.RESOLVED]
 
 # What no public page shows, whatever it belongs to.
 NOT_ON_PUBLIC_PAGES = frozenset(
-    [Statement, ContradictionSuggestion, RoleCitation, MeetingCitation, Capture]
+    [
+        Statement,
+        ContradictionSuggestion,
+        SourcingSuggestion,
+        RoleCitation,
+        MeetingCitation,
+        Capture,
+    ]
 )
 
 
@@ -85,6 +93,23 @@ def contradictions():
     """Decided contradictions between two published claims."""
     return Contradiction.objects.filter(
         _published("claim_a__"), _published("claim_b__"), status__in=DECIDED
+    )
+
+
+def version_is_public(version):
+    """Whether readers may see a claim as it stood then (``talks.claim_versions``): it was
+    published at that moment. A claim that was a draft, in review or retracted then shows
+    nothing of that state."""
+    return version.claim is not None and version.claim.status == Claim.Status.PUBLISHED
+
+
+def contradiction_is_public(contradiction, claim, other):
+    """Whether a contradiction, as it stood at some moment, was public then: decided, between
+    the two claims as they stood (both published)."""
+    return (
+        contradiction.status in DECIDED
+        and claim.status == Claim.Status.PUBLISHED
+        and other.status == Claim.Status.PUBLISHED
     )
 
 

@@ -156,3 +156,10 @@ def test_an_autocomplete_of_more_than_ten_words_is_refused(desk_client):
 
     assert response.status_code == 400
     assert response.json() == {"error": "Search for at most 10 words or phrases at a time."}
+
+
+@pytest.mark.parametrize("page", ["change", "delete"])
+def test_an_empty_to_field_is_no_field_and_no_server_error(editor_client, page):
+    claim = make_claim()
+    response = editor_client.get(f"/admin/talks/claim/{claim.pk}/{page}/?_to_field=")
+    assert response.status_code == 200

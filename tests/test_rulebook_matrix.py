@@ -43,6 +43,7 @@ from talks.models import (
     PersonAlias,
     Role,
     RoleCitation,
+    SourcingSuggestion,
     Statement,
     Subscription,
 )
@@ -152,6 +153,9 @@ SPECIMENS = {
     "talks.contradictionsuggestion": lambda state: ContradictionSuggestion.objects.create(
         claim_a=claim_in("draft"), claim_b=claim_in("draft"), rule="role", explanation="Found."
     ),
+    "talks.sourcingsuggestion": lambda state: SourcingSuggestion.objects.create(
+        claim=claim_in("published"), rule="one_unnamed_origin", explanation="Found."
+    ),
     "talks.importrun": lambda state: ImportRun.objects.create(
         started_at=timezone.now(), channel="command", reason="Nightly"
     ),
@@ -184,6 +188,7 @@ EDITS = {
     "talks.statement": lambda obj: {"date": DAY + datetime.timedelta(days=1)},
     "talks.contradiction": lambda obj: {"note": "Both cannot hold."},
     "talks.contradictionsuggestion": lambda obj: {"explanation": "Rewritten."},
+    "talks.sourcingsuggestion": lambda obj: {"explanation": "Rewritten."},
     "talks.importrun": lambda obj: {"reason": "Rewritten."},
     "talks.subscription": lambda obj: {"name": "Another partner desk"},
 }
@@ -628,6 +633,13 @@ def desk_views(desk):
         [(Contradiction, "decide_contradiction")],
     )
     check(
+        "dismiss a sourcing check",
+        lambda: specimen("talks.sourcingsuggestion"),
+        lambda client, obj: client.post(admin_url(SourcingSuggestion, "dismiss", obj.pk)),
+        lambda obj: has_values(obj, {"status": "dismissed"}),
+        [(Contradiction, "decide_contradiction")],
+    )
+    check(
         "run the suggestion rules",
         lambda: None,
         lambda client, obj: client.post(admin_url(ContradictionSuggestion, "run")),
@@ -684,7 +696,8 @@ WRITE_VIEWS = {
     # with the person's change permission and the alias's add permission.
     "accept_spelling": "tests/test_spelling_proposals.py",
 }
-READ_VIEWS = {"history", "history_compare", "deleted"}
+# The claim as it stood at a moment (as_of) reads the history and writes nothing.
+READ_VIEWS = {"history", "history_compare", "deleted", "as_of"}
 
 
 # --- The tests -------------------------------------------------------------------------------

@@ -3,14 +3,14 @@ from django.urls import reverse
 
 from sources.models import Capture, Source, SourceBasis, SourceChange
 from talks import models as talks_models
-from talks.models import ContradictionSuggestion
+from talks.models import ContradictionSuggestion, SourcingSuggestion
 
 TRACKED_MODELS = [Source, SourceBasis, Capture, SourceChange] + [
     getattr(talks_models, name) for name in talks_models.__all__
 ]
 # The database makes suggestions; editors flag or dismiss them, never type them in. The
 # archive makes its captures and the changes it finds.
-NOT_ADDED_BY_HAND = {ContradictionSuggestion, Capture, SourceChange}
+NOT_ADDED_BY_HAND = {ContradictionSuggestion, SourcingSuggestion, Capture, SourceChange}
 
 
 @pytest.mark.django_db

@@ -7,4 +7,5 @@ from . import (  # noqa: F401  (registers the admins)
     people,
     source_changes,
     sources,
+    sourcing,
 )

@@ -5,6 +5,7 @@ from .imports import ImportRun
 from .meetings import Meeting, MeetingCitation, Participant
 from .notifications import Delivery, Subscription  # noqa: F401  (Delivery: a log, not desk data)
 from .people import Person, PersonAlias, PersonNameKey, Role, RoleCitation  # noqa: F401
+from .sourcing_suggestions import SourcingSuggestion
 from .statements import Statement
 from .suggestion_runs import SuggestionRun  # noqa: F401  (a log of runs, not desk data)
 
@@ -22,6 +23,7 @@ __all__ = [
     "PersonAlias",
     "Role",
     "RoleCitation",
+    "SourcingSuggestion",
     "Statement",
     "Subscription",
 ]

@@ -15,6 +15,12 @@ urlpatterns = [
     path("feed/", public_page(ClaimFeed(), lists=[Claim]), name="feed"),
     path("claimreview.json", views.claim_review_feed, name="claim-review-feed"),
     path("claims/<slug:slug>/", views.claim_detail, name="claim"),
+    path("claims/<slug:slug>/as-of/", views.claim_as_of, name="claim-as-of"),
+    path(
+        "claims/<slug:slug>/provenance.jsonld",
+        views.claim_provenance,
+        name="claim-provenance",
+    ),
     path("people/<slug:slug>/", views.person_detail, name="person"),
     path("meetings/<slug:slug>/", views.meeting_detail, name="meeting"),
     path("sources/<slug:slug>/", views.source_detail, name="source"),

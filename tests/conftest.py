@@ -74,6 +74,12 @@ def editor_client(client, editor):
 
 
 @pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's superuser client, past both steps of the login (tests/logins.py)."""
+    return log_in_verified(client, admin_user)
+
+
+@pytest.fixture
 def as_role(django_user_model):
     """A logged-in admin client for one of the editorial roles (its user as ``.user``)."""
 

@@ -243,11 +243,11 @@ def insert_history(model, written, *, history_type, date, reason, user):
         _quote(history._meta.get_field(name).column)
         for name in [*(field.name for field in fields), *HISTORY_FIELDS]
     )
-    pk = _quote(history._meta.pk.column)
+    returning = history_chain.returning(history)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {_quote(history._meta.db_table)} ({columns}) {select} RETURNING {pk}",
+            f"INSERT INTO {_quote(history._meta.db_table)} ({columns}) {select} "
+            f"RETURNING {returning}",
             params,
         )
-        ids = [row[0] for row in cursor.fetchall()]
-    history_chain.append(history, ids)
+        history_chain.append_returned(history, cursor.fetchall())

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
+from .history_chain import HistoryLink  # noqa: F401  (the history's chain, a model of this app)
 from .languages import Language, language_name
 from .natural_keys import NaturalKeyManager
 from .records import (

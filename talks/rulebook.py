@@ -282,3 +282,13 @@ def source_change_decision_refusal(user):
 def import_refusal(user):
     """Why ``user`` may not import fixtures at all."""
     return _refused(user, RUN_IMPORT, "Your role does not allow importing fixtures.")
+
+
+# --- Logins ------------------------------------------------------------------------------------
+
+
+def two_factor_required(user):
+    """Whether ``user`` must confirm each login with a second factor (talks/two_factor.py):
+    whoever may review claims, so editors, chief editors and superusers, whose phished
+    password alone would let anyone set verdicts and publish. Contributors may turn it on."""
+    return user.is_superuser or user.has_perm(REVIEW_CLAIM)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from talks.models import Contradiction
 
 from .conftest import make_claim, make_meeting, make_person
+from .logins import log_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def desk_client(editor):
     """A signed-in editor whose server errors come back as responses, as a browser sees them."""
     client = Client(raise_request_exception=False)
-    client.force_login(editor)
+    log_in_verified(client, editor)
     return client
 
 

@@ -50,6 +50,7 @@ from talks.models import (
 
 from .admin_forms import changeform_data, inline_prefix, inline_row_index
 from .conftest import make_claim, make_meeting, make_person, make_source
+from .logins import log_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -292,15 +293,16 @@ class Desk:
 
     def __init__(self, django_user_model):
         self.chief_of_staff = Client()
-        self.chief_of_staff.force_login(
-            django_user_model.objects.create_superuser("matrix-admin", "m@example.org", "pw")
+        log_in_verified(
+            self.chief_of_staff,
+            django_user_model.objects.create_superuser("matrix-admin", "m@example.org", "pw"),
         )
         self.clients, self.users = {}, {}
         for role in ROLES:
             user = django_user_model.objects.create_user(f"matrix-{role}", is_staff=True)
             user.groups.add(Group.objects.get(name=role))
             client = Client()
-            client.force_login(user)
+            log_in_verified(client, user)
             self.clients[role], self.users[role] = client, user
 
     def run(self, where, post, effect, expected):

@@ -2,6 +2,7 @@ from . import (  # noqa: F401  (registers the admins)
     claims,
     contradictions,
     imports,
+    logins,
     meetings,
     notifications,
     people,

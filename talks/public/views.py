@@ -22,6 +22,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
+from sources import history_chain
 from sources.models import Source, SourceBasis
 from sources.paginators import count_up_to
 from sources.planner import planned_rows
@@ -323,3 +324,17 @@ def publishing_organisation(request):
         "name": settings.FACTDESK_PUBLISHER_NAME,
         "url": settings.FACTDESK_PUBLISHER_URL or request.build_absolute_uri("/"),
     }
+
+
+@require_safe
+def transparency(request):
+    """The history's chain as it stood at the last round hour (sources/history_chain.py):
+    kept by anyone, it would tell a rewrite of the desk's history. One query; not in the page
+    cache, whose pages move on with the desk's edition, not with the clock."""
+    response = TemplateResponse(
+        request,
+        "talks/public/transparency.html",
+        {"checkpoint": history_chain.checkpoint()},
+    )
+    response["Cache-Control"] = "public, max-age=300"
+    return response

@@ -46,6 +46,20 @@ class CheckedAutocompleteMixin:
         return formfield
 
 
+class WrittenByTheDeskMixin:
+    """For rows the desk writes itself and decides through their own steps (a suggestion, a
+    delivery, a rejected proposal): shown, never added, changed or deleted by hand."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class TrackedAdmin(
     HistoryPresentation, DeletedRecordsMixin, CheckedAutocompleteMixin, SimpleHistoryAdmin
 ):

@@ -48,7 +48,7 @@ class CheckedAutocompleteMixin:
 
 class WrittenByTheDeskMixin:
     """For rows the desk writes itself and decides through their own steps (a suggestion, a
-    delivery, a rejected proposal): shown, never added, changed or deleted by hand."""
+    delivery, a rejected proposal): shown, never added, changed, deleted or restored by hand."""
 
     def has_add_permission(self, request, *args):
         return False
@@ -57,6 +57,9 @@ class WrittenByTheDeskMixin:
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_restore_permission(self, request):
         return False
 
 

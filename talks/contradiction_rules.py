@@ -108,6 +108,17 @@ def _day(date):
     return f"{date:%d %b %Y}"
 
 
+PROPOSED = Statement.Status.PROPOSED
+
+
+def _from_proposals(explanation, *statuses):
+    """The explanation, saying so when a statement it rests on is only proposed: the desk
+    read it from a claim's words and no editor has accepted it yet."""
+    if PROPOSED in statuses:
+        return f"From proposed statements: {explanation}"
+    return explanation
+
+
 @planned_for_a_batch
 def role_conflicts(statements=None):
     """A statement has someone act for X on a day when their roles, or X's, say otherwise."""
@@ -122,6 +133,7 @@ def role_conflicts(statements=None):
             "principal_in_office",
             "record_role",
             "partner",
+            "status",
         )
     )
     roles = Role.objects.select_related("on_behalf_of").in_bulk(
@@ -154,37 +166,45 @@ def role_conflicts(statements=None):
             f"the other claim has {person} act for {partner.on_behalf_of.name} "
             f"on {_day(partner.date)}."
         )
-        yield Candidate(row["claim_id"], partner.claim_id, SuggestionRule.ROLE, " ".join(sentence))
+        explanation = _from_proposals(" ".join(sentence), row["status"], partner.status)
+        yield Candidate(row["claim_id"], partner.claim_id, SuggestionRule.ROLE, explanation)
 
 
 @planned_for_a_batch
 def meeting_conflicts(statements=None):
     """Statements that give the same meeting different dates, places or participants."""
     statements = Statement.objects.all() if statements is None else statements
+    statuses = ("status", "reference_status")
     dates = statements.meeting_dates_in_conflict().values(
-        "claim_id", "reference_claim", "meeting__title", "date", "reference_date"
+        "claim_id", "reference_claim", "meeting__title", "date", "reference_date", *statuses
     )
     for row in dates:
         yield Candidate(
             row["claim_id"],
             row["reference_claim"],
             SuggestionRule.MEETING_DATE,
-            f"Dates “{row['meeting__title']}” to {_day(row['date'])}; the other claim "
-            f"dates it to {_day(row['reference_date'])}.",
+            _from_proposals(
+                f"Dates “{row['meeting__title']}” to {_day(row['date'])}; the other claim "
+                f"dates it to {_day(row['reference_date'])}.",
+                *(row[name] for name in statuses),
+            ),
         )
     places = statements.meeting_places_in_conflict().values(
-        "claim_id", "reference_claim", "meeting__title", "place", "reference_place"
+        "claim_id", "reference_claim", "meeting__title", "place", "reference_place", *statuses
     )
     for row in places:
         yield Candidate(
             row["claim_id"],
             row["reference_claim"],
             SuggestionRule.MEETING_PLACE,
-            f"Places “{row['meeting__title']}” in {row['place']}; the other claim places "
-            f"it in {row['reference_place']}.",
+            _from_proposals(
+                f"Places “{row['meeting__title']}” in {row['place']}; the other claim places "
+                f"it in {row['reference_place']}.",
+                *(row[name] for name in statuses),
+            ),
         )
     attendance = statements.attendance_in_conflict().values(
-        "claim_id", "reference_claim", "meeting__title", "person__name", "kind"
+        "claim_id", "reference_claim", "meeting__title", "person__name", "kind", *statuses
     )
     for row in attendance:
         person, title = row["person__name"], row["meeting__title"]
@@ -193,6 +213,7 @@ def meeting_conflicts(statements=None):
             if row["kind"] == "attended"
             else f"Says {person} did not attend “{title}”; the other claim says they did."
         )
+        said = _from_proposals(said, *(row[name] for name in statuses))
         yield Candidate(
             row["claim_id"], row["reference_claim"], SuggestionRule.MEETING_PARTICIPANT, said
         )

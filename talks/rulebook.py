@@ -26,6 +26,8 @@ which asks the question here that fits it:
 - a link row (a citation, a person a claim is about, a statement, an alias...) is added,
   changed, removed and restored under the rule of the record it belongs to (its model's
   ``record_field``): a published claim's citations are as closed to contributors as its text;
+- a proposed statement is accepted, corrected or rejected by whoever may write the claim's
+  statements (``proposal_decision_refusal``);
 - suggestions and import runs are written by the desk itself (the suggestion run, the
   import) and decided through their own steps: nobody edits, reverts or restores them by
   hand (``NOT_BY_HAND``);
@@ -81,6 +83,7 @@ ROLES = {
         # The archive's copies of cited pages and the changes outlets made to them.
         "sources.capture:view",
         "sources.sourcechange:view",
+        "talks.rejectedproposal:view",
     ],
 }
 ROLES["Editor"] = [
@@ -177,13 +180,14 @@ def verdict_change_refusal(user):
 
 
 # Rows the desk writes itself and decides through their own steps (a suggestion is flagged or
-# dismissed, an import run records an import): their admins offer no form, so nobody edits,
-# reverts or restores them by hand.
+# dismissed, an import run records an import, a rejected proposal records a rejection): their
+# admins offer no form, so nobody edits, reverts or restores them by hand.
 # The archive's captures and the changes it finds (a change is confirmed or dismissed) too.
 NOT_BY_HAND = [
     "talks.contradictionsuggestion",
     "talks.sourcingsuggestion",
     "talks.importrun",
+    "talks.rejectedproposal",
     "sources.capture",
     "sources.sourcechange",
 ]
@@ -274,6 +278,20 @@ def source_change_decision_refusal(user):
         DECIDE_SOURCE_CHANGE,
         "Only an editor can confirm or dismiss a change to a cited page.",
     )
+
+
+# --- Proposed statements -----------------------------------------------------------------------
+
+DECIDE_PROPOSAL = "talks.change_statement"
+
+
+def proposal_decision_refusal(user, claim):
+    """Why ``user`` may not accept, correct or reject a statement the desk proposed for
+    ``claim``: deciding is writing the claim's statements, so it takes what writing them by
+    hand takes (a published claim's are its editors')."""
+    return _refused(
+        user, DECIDE_PROPOSAL, "Your role does not allow you to decide on proposed statements."
+    ) or (published_claim_refusal(user, claim) if user is not None else "")
 
 
 # --- Imports -----------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ row (a ``SuggestionRun``) that the admin shows; where a worker died with the tas
 is read back as failed from what the queue says (``latest_suggestion_runs``).
 """
 
+import datetime
+import logging
 import os
 import socket
 
@@ -17,7 +19,10 @@ from django_tasks_db.models import DBTaskResult
 from . import rulebook
 from .models import SuggestionRun
 from .models.suggestion_runs import UNFINISHED
+from .services.proposals import claims_changed_since, propose_statements
 from .services.suggestion_runs import SuggestionRunRefused, fail_run, perform_run
+
+logger = logging.getLogger(__name__)
 
 
 class WorkerLost(Exception):
@@ -33,6 +38,45 @@ class WorkerLost(Exception):
 def run_suggestion_rules(run_id):
     run = perform_run(run_id)
     return {"found": run.found, "summary": run.summary}
+
+
+@task
+def propose_statements_for(claim_ids):
+    added, withdrawn = propose_statements(claim_ids)
+    return {"added": added, "withdrawn": withdrawn}
+
+
+@task
+def propose_statements_since(moment):
+    """For an import: the claims it wrote are those changed since it started (ISO time)."""
+    changed = claims_changed_since(datetime.datetime.fromisoformat(moment))
+    added, withdrawn = propose_statements(changed)
+    return {"added": added, "withdrawn": withdrawn}
+
+
+def queue_proposals_after_import(run):
+    """Propose for what an import wrote, in the background (``run``: its ``ImportRun``)."""
+    if run is not None:
+        _on_commit(propose_statements_since, run.started_at.isoformat())
+
+
+def queue_proposals(claim_ids):
+    """Propose statements for these claims in the background once the transaction commits,
+    so a save does not wait for the reading. A queue that cannot be reached loses nothing:
+    the scheduled suggestion run proposes for every claim changed since the last run."""
+    ids = sorted(set(claim_ids) - {None})
+    if ids:
+        _on_commit(propose_statements_for, ids)
+
+
+def _on_commit(proposals_task, argument):
+    def enqueue():
+        try:
+            proposals_task.enqueue(argument)
+        except Exception:
+            logger.exception("Proposed statements could not be queued (%s)", proposals_task.name)
+
+    transaction.on_commit(enqueue)
 
 
 def request_suggestion_run(*, user=None, reason="", queue=True, full=False):

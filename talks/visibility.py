@@ -14,8 +14,9 @@ not. Everything else is public because a published claim reaches it:
 
 The citations and subjects of published claims show on their pages, and a public source's
 page tells of the changes its outlet made after the desk quoted it, once an editor confirmed
-them. Nothing else does: statements, suggestions, the sources of roles and meetings, the
-archive's copies and its unconfirmed changes, and everything about editors.
+them. Nothing else does: statements (proposed or accepted) and rejected proposals,
+suggestions, the sources of roles and meetings, the archive's copies and its unconfirmed
+changes, and everything about editors.
 """
 
 from django.db.models import Exists, F, OuterRef, Q
@@ -35,6 +36,7 @@ from .models import (
     Participant,
     Person,
     PersonAlias,
+    RejectedProposal,
     Role,
     RoleCitation,
     SourcingSuggestion,
@@ -48,6 +50,7 @@ DECIDED = [Contradiction.Status.CONFIRMED, Contradiction.Status.RESOLVED]
 NOT_ON_PUBLIC_PAGES = frozenset(
     [
         Statement,
+        RejectedProposal,
         ContradictionSuggestion,
         SourcingSuggestion,
         RoleCitation,

@@ -41,6 +41,7 @@ from talks.models import (
     MeetingCitation,
     Participant,
     PersonAlias,
+    RejectedProposal,
     Role,
     RoleCitation,
     SourcingSuggestion,
@@ -163,6 +164,9 @@ SPECIMENS = {
     "talks.subscription": lambda state: Subscription.objects.create(
         name="A partner desk", url=f"https://partner.example.org/{make_source().pk}"
     ),
+    "talks.rejectedproposal": lambda state: RejectedProposal.objects.create(
+        claim=claim_in(state), fingerprint="kind=attended;person=1", statement="A attended B"
+    ),
 }
 
 # The states each model's rules tell apart: a claim's rows follow the claim's status.
@@ -192,6 +196,7 @@ EDITS = {
     "talks.sourcingsuggestion": lambda obj: {"explanation": "Rewritten."},
     "talks.importrun": lambda obj: {"reason": "Rewritten."},
     "talks.subscription": lambda obj: {"name": "Another partner desk"},
+    "talks.rejectedproposal": lambda obj: {"reason": "Rewritten."},
 }
 
 
@@ -542,8 +547,9 @@ def _as_changes(new):
 def desk_views(desk):
     outcomes = []
 
-    def check(where, make, post, effect, needs):
-        """``needs``: the grants (model, action) the rulebook asks of the step."""
+    def check(where, make, post, effect, needs, refusal=None):
+        """``needs``: the grants (model, action) the rulebook asks of the step; ``refusal``:
+        the rulebook's question of the record, when the step asks one."""
         with transaction.atomic():
             obj = make()
             outcomes.extend(
@@ -551,7 +557,10 @@ def desk_views(desk):
                     where,
                     lambda client: post(client, obj),
                     lambda: effect(obj),
-                    lambda role, user: all(granted(role, m, a) for m, a in needs),
+                    lambda role, user: (
+                        all(granted(role, m, a) for m, a in needs)
+                        and not (refusal and refusal(user, obj))
+                    ),
                 )
             )
             transaction.set_rollback(True)
@@ -648,6 +657,28 @@ def desk_views(desk):
         lambda obj: _ran_suggestions(),
         [(Contradiction, "decide_contradiction")],
     )
+    for state in ("draft", "published"):
+        for decision, done in [
+            ("accept", lambda obj: has_values(obj, {"status": "accepted"})),
+            ("reject", lambda obj: RejectedProposal.objects.filter(claim=obj.claim).exists()),
+        ]:
+            check(
+                f"{decision} a {state} claim's proposed statement",
+                lambda state=state: Statement.objects.create(
+                    claim=claim_in(state),
+                    kind="meeting_date",
+                    meeting=make_meeting(),
+                    date=DAY,
+                    status="proposed",
+                ),
+                lambda client, obj, decision=decision: client.post(
+                    admin_url(Claim, "decide_proposal", obj.claim_id, obj.pk),
+                    {"decision": decision, "reason": "The matrix"},
+                ),
+                done,
+                [(Statement, "change")],
+                lambda user, obj: rulebook.proposal_decision_refusal(user, obj.claim),
+            )
     check(
         "record a claim from an article",
         make_person,
@@ -694,6 +725,7 @@ WRITE_VIEWS = {
     "flag_contradiction": "desk views",
     "run": "desk views",
     "record": "desk views",
+    "decide_proposal": "desk views",
     # Accepting a proposed spelling adds an alias: tests/test_spelling_proposals.py walks it
     # with the person's change permission and the alias's add permission.
     "accept_spelling": "tests/test_spelling_proposals.py",

@@ -46,6 +46,23 @@ class CheckedAutocompleteMixin:
         return formfield
 
 
+class WrittenByTheDeskMixin:
+    """For rows the desk writes itself and decides through their own steps (a suggestion, a
+    delivery, a rejected proposal): shown, never added, changed, deleted or restored by hand."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_restore_permission(self, request):
+        return False
+
+
 class TrackedAdmin(
     HistoryPresentation, DeletedRecordsMixin, CheckedAutocompleteMixin, SimpleHistoryAdmin
 ):

@@ -7,27 +7,43 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 
 from sources.admin.captures import QuoteCheckFilter
 from sources.admin.filters import RecentlyUsedRelatedFilter, RecentlyUsedValuesFilter, YearsFilter
 from sources.admin.forms import ChangeReasonForm
 from sources.admin.sources import CitationBaseInline, QuoteCheckShown
-from sources.admin.tracked import NewestFirstAdmin, TrackedAdmin, TrackedInline
+from sources.admin.tracked import (
+    NewestFirstAdmin,
+    TrackedAdmin,
+    TrackedInline,
+    WrittenByTheDeskMixin,
+)
 from sources.captures import QuoteCheck
 from sources.records import RowCount
 
 from .. import rulebook, visibility
 from ..claim_versions import AsOfForm, claim_as_of
-from ..models import Citation, Claim, ClaimSubject, Contradiction, Statement
+from ..models import Citation, Claim, ClaimSubject, Contradiction, RejectedProposal, Statement
 from ..models.contradictions import ContradictionRefused
 from ..services.claims import RecordRefused, record_claim
 from ..services.contradictions import check_can_flag, flag_contradiction
+from ..services.proposals import (
+    ProposalRefused,
+    accept_proposal,
+    correct_proposal,
+    reject_proposal,
+)
+from ..tasks import queue_proposals
 from .badges import badge
 from .contradiction_forms import FlagAgainstClaimForm, FlagContradictionForm
 from .contradictions import claims_compared
 from .public_links import PublicPageLink
 from .record_forms import RecordClaimForm, StatementFormSet
+
+PROPOSAL_DECISIONS = {"accept": accept_proposal, "reject": reject_proposal}
 
 
 def quotes_not_found(claim):
@@ -55,6 +71,9 @@ class ClaimSubjectInline(TrackedInline):
 
 
 class StatementInline(TrackedInline):
+    """The claim's accepted statements; proposed ones wait above, under "Proposed
+    statements", to be accepted, corrected or rejected."""
+
     model = Statement
     fields = ["kind", "person", "on_behalf_of", "meeting", "date", "place"]
     autocomplete_fields = ["person", "on_behalf_of", "meeting"]
@@ -62,6 +81,9 @@ class StatementInline(TrackedInline):
         "Statements: what the claim asserts, for the database to check "
         "(who acts for whom on a date, who attended, when and where a meeting took place)"
     )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).accepted()
 
 
 class OriginsFilter(admin.SimpleListFilter):
@@ -208,8 +230,14 @@ class ClaimAdmin(PublicPageLink, TrackedAdmin):
             contradictions = Contradiction.objects.involving(claim).select_related(
                 "claim_a__claimant", "claim_b__claimant"
             )
+            proposals = claim.statements.proposed().select_related(
+                "person", "on_behalf_of", "meeting"
+            )
             extra_context = {
                 **(extra_context or {}),
+                "proposals": proposals,
+                "proposal_refusal": rulebook.proposal_decision_refusal(request.user, claim),
+                "rejected_proposals": claim.rejected_proposals.count(),
                 "contradictions": [
                     (contradiction, contradiction.other_claim(claim))
                     for contradiction in contradictions
@@ -218,6 +246,41 @@ class ClaimAdmin(PublicPageLink, TrackedAdmin):
                 "quotes_not_found": quotes_not_found(claim),
             }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_related(self, request, form, formsets, change):
+        """Saved with its citations and statements: the desk reads its words again, in the
+        background (``talks.tasks.queue_proposals``)."""
+        super().save_related(request, form, formsets, change)
+        queue_proposals([form.instance.pk])
+
+    @method_decorator(require_POST)
+    def decide_proposal_view(self, request, object_id, statement_id):
+        """Accept or reject one proposed statement of the claim, from the claim's page."""
+        claim = self.get_object(request, object_id)
+        if claim is None:
+            raise Http404("No such claim.")
+        statement = claim.statements.filter(pk=statement_id).first()
+        decision = request.POST.get("decision")
+        back = reverse("admin:talks_claim_change", args=[claim.pk]) + "#proposed-statements"
+        if decision not in PROPOSAL_DECISIONS:
+            self.message_user(request, "Choose Accept or Reject.", messages.ERROR)
+            return HttpResponseRedirect(back)
+        if statement is None:
+            self.message_user(
+                request, "That proposal is gone: decided or withdrawn meanwhile.", messages.ERROR
+            )
+            return HttpResponseRedirect(back)
+        reason = request.POST.get("reason", "").strip()[:300]
+        try:
+            PROPOSAL_DECISIONS[decision](statement, user=request.user, reason=reason)
+        except ProposalRefused as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+        else:
+            done = (
+                "Accepted" if decision == "accept" else "Rejected (it will not be proposed again)"
+            )
+            self.message_user(request, f"{done}: {statement}.", messages.SUCCESS)
+        return HttpResponseRedirect(back)
 
     def history_related(self, object_id):
         """The claim's timeline has its citations, people and statements, and the
@@ -285,6 +348,11 @@ class ClaimAdmin(PublicPageLink, TrackedAdmin):
                 "record/",
                 self.admin_site.admin_view(self.record_view),
                 name="talks_claim_record",
+            ),
+            path(
+                "<path:object_id>/proposals/<int:statement_id>/",
+                self.admin_site.admin_view(self.decide_proposal_view),
+                name="talks_claim_decide_proposal",
             ),
             path(
                 "<path:object_id>/flag-contradiction/",
@@ -393,6 +461,7 @@ class ClaimAdmin(PublicPageLink, TrackedAdmin):
                 form.add_error(None, str(refused))
             else:
                 claim = recorded.claim
+                queue_proposals([claim.pk])
                 added = [f"{len(recorded.rows)} rows recorded"]
                 if recorded.source_created:
                     added.append(f"new source “{recorded.source}”")
@@ -430,11 +499,43 @@ class ClaimSubjectAdmin(NewestFirstAdmin):
 
 @admin.register(Statement)
 class StatementAdmin(NewestFirstAdmin):
-    list_display = ["__str__", "kind", "claim"]
-    list_filter = ["kind"]
+    """Statements; saving a proposed one accepts it, as corrected (the correction on the
+    claim's page)."""
+
+    list_display = ["__str__", "kind", "status", "claim"]
+    list_filter = ["kind", "status"]
     search_fields = ["claim__text", "person__name", "on_behalf_of__name", "meeting__title", "place"]
     autocomplete_fields = ["claim", "person", "on_behalf_of", "meeting"]
     list_select_related = ["claim__claimant", "person", "on_behalf_of", "meeting"]
+    readonly_fields = ["status", "evidence"]
+    CORRECTED = ["kind", "person", "on_behalf_of", "meeting", "date", "place"]
+
+    def save_model(self, request, obj, form, change):
+        stored = Statement.objects.filter(pk=obj.pk).first() if change else None
+        if stored is None or not stored.is_proposed:
+            return super().save_model(request, obj, form, change)
+        reason = form.cleaned_data.get("change_reason", "").strip()
+        changes = {
+            name: form.cleaned_data[name] for name in self.CORRECTED if name in form.changed_data
+        }
+        try:
+            if changes:
+                correct_proposal(stored, user=request.user, changes=changes, reason=reason)
+            else:
+                accept_proposal(stored, user=request.user, reason=reason)
+        except ProposalRefused as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+        request._decided_proposal = stored.claim_id
+        obj.refresh_from_db()
+
+    def response_change(self, request, obj):
+        """A proposal corrected from the claim's page goes back to the claim's page."""
+        claim_id = getattr(request, "_decided_proposal", None)
+        if claim_id is None:
+            return super().response_change(request, obj)
+        self.message_user(request, f"Accepted as corrected: {obj}.", messages.SUCCESS)
+        url = reverse("admin:talks_claim_change", args=[claim_id]) + "#proposed-statements"
+        return HttpResponseRedirect(url)
 
 
 @admin.register(Citation)
@@ -445,3 +546,14 @@ class CitationAdmin(QuoteCheckShown, NewestFirstAdmin):
     search_fields = ["quote", "claim__text", "source__title"]
     autocomplete_fields = ["claim", "source"]
     list_select_related = ["claim__claimant", "source"]
+
+
+@admin.register(RejectedProposal)
+class RejectedProposalAdmin(WrittenByTheDeskMixin, NewestFirstAdmin):
+    """What editors rejected of the statements the desk proposed: a record, written only by
+    rejecting (or correcting) a proposal on the claim's page."""
+
+    list_display = ["statement", "claim", "reason", "rejected_by", "created_at"]
+    search_fields = ["statement", "reason", "claim__text"]
+    list_select_related = ["claim__claimant", "rejected_by"]
+    fields = ["claim", "statement", "reason", "rejected_by", "fingerprint"]

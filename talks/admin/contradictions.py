@@ -16,7 +16,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from sources.admin.tracked import TrackedAdmin
+from sources.admin.tracked import TrackedAdmin, WrittenByTheDeskMixin
 from sources.recently_used import TOP_ROWS, most_used
 
 from .. import rulebook
@@ -305,7 +305,7 @@ class SuggestionStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(ContradictionSuggestion)
-class ContradictionSuggestionAdmin(TrackedAdmin):
+class ContradictionSuggestionAdmin(WrittenByTheDeskMixin, TrackedAdmin):
     """What the database proposes; editors flag or dismiss, nobody edits or adds by hand.
 
     Deleting is off too: a deleted dismissal would let the suggestion come back.
@@ -317,15 +317,6 @@ class ContradictionSuggestionAdmin(TrackedAdmin):
     search_fields = ["claim_a__text", "claim_b__text", "explanation"]
     list_select_related = ["claim_a", "claim_b"]
     fields = ["claim_a", "claim_b", "rule", "explanation", "status", "decided_by", "decided_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         view = self.admin_site.admin_view

@@ -25,6 +25,7 @@ from ..exchange.uploads import (
     take_upload,
 )
 from ..models import ImportRun
+from ..tasks import queue_proposals_after_import
 
 MAX_UPLOAD_MB = 50
 
@@ -155,6 +156,7 @@ class ImportRunAdmin(TrackedAdmin):
             context.update(form=UploadForm(), failure=failure.result, fixture=fixture)
             return TemplateResponse(request, "admin/talks/importrun/import.html", context)
         finish_upload(staged, result.run)
+        queue_proposals_after_import(result.run)
         if result.run is None:
             messages.info(
                 request,

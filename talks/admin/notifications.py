@@ -9,7 +9,7 @@ import json
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 
-from sources.admin.tracked import TrackedAdmin
+from sources.admin.tracked import TrackedAdmin, WrittenByTheDeskMixin
 
 from ..models import Delivery, Subscription
 
@@ -29,7 +29,7 @@ class SubscriptionAdmin(TrackedAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(WrittenByTheDeskMixin, admin.ModelAdmin):
     list_display = ["created_at", "subscription", "claim", "event", "status", "tries"]
     list_filter = ["status", "event"]
     list_select_related = ["subscription", "claim"]
@@ -37,15 +37,6 @@ class DeliveryAdmin(admin.ModelAdmin):
     fields = ["subscription", "claim", "event", "status", "created_at", "delivered_at", "log"]
     readonly_fields = fields
     ordering = ["-pk"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="attempts")
     def tries(self, delivery):

@@ -59,6 +59,9 @@ NOT_CARRIED = {
     "sources.capture": "the desk's own copies of cited pages, which each desk takes itself",
     "sources.quotecheck": "the quotes checked in the desk's own copies of cited pages",
     "sources.sourcechange": "changes found in the desk's own copies of cited pages",
+    "talks.rejectedproposal": (
+        "the desk's own decisions on the statements it proposed, named by its own row ids"
+    ),
 }
 
 

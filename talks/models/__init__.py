@@ -6,7 +6,7 @@ from .meetings import Meeting, MeetingCitation, Participant
 from .notifications import Delivery, Subscription  # noqa: F401  (Delivery: a log, not desk data)
 from .people import Person, PersonAlias, PersonNameKey, Role, RoleCitation  # noqa: F401
 from .sourcing_suggestions import SourcingSuggestion
-from .statements import Statement
+from .statements import RejectedProposal, Statement
 from .suggestion_runs import SuggestionRun  # noqa: F401  (a log of runs, not desk data)
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "Person",
     "PersonAlias",
     "Role",
+    "RejectedProposal",
     "RoleCitation",
     "SourcingSuggestion",
     "Statement",

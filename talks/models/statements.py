@@ -7,6 +7,7 @@ questions below are what ``talks.contradiction_rules`` asks to propose likely co
 is one set-based query that looks rows up by indexed columns, never a loop over claims.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -25,6 +26,11 @@ class StatementKind(models.TextChoices):
     ABSENT = "absent", "Did not attend a meeting"
     MEETING_DATE = "meeting_date", "Meeting took place on a date"
     MEETING_PLACE = "meeting_place", "Meeting took place in a place"
+
+
+class StatementStatus(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted"
+    PROPOSED = "proposed", "Proposed"
 
 
 ATTENDANCE = [StatementKind.ATTENDED, StatementKind.ABSENT]
@@ -48,7 +54,29 @@ def _first_id(statements):
     return Subquery(statements.order_by("pk").values("pk")[:1])
 
 
+def statement_fingerprint(values):
+    """What a statement says, apart from its claim, as one string: "kind=acts_for;person=3;
+    on_behalf_of=5;date=2025-12-04". Empty fields are left out, so a field added later
+    leaves the fingerprints of rejected proposals as they were."""
+    parts = []
+    for name in Statement.natural_key_fields[1:]:
+        attname = Statement._meta.get_field(name).attname
+        value = values.get(attname, values.get(name))
+        if isinstance(value, models.Model):
+            value = value.pk
+        if value not in (None, ""):
+            written = value.isoformat() if hasattr(value, "isoformat") else value
+            parts.append(f"{name}={written}")
+    return ";".join(parts)
+
+
 class StatementQuerySet(models.QuerySet):
+    def proposed(self):
+        return self.filter(status=StatementStatus.PROPOSED)
+
+    def accepted(self):
+        return self.filter(status=StatementStatus.ACCEPTED)
+
     def acts_for_at_odds_with_roles(self):
         """Statements that someone acts on someone's behalf which the recorded roles contradict.
 
@@ -171,6 +199,7 @@ class StatementQuerySet(models.QuerySet):
             .annotate(reference=reference)
             .annotate(
                 reference_claim=Subquery(referenced.values("claim_id")[:1]),
+                reference_status=Subquery(referenced.values("status")[:1]),
                 **{f"reference_{value}": Subquery(referenced.values(value)[:1])},
             )
             .exclude(claim=F("reference_claim"))
@@ -181,6 +210,7 @@ class Statement(TimestampedModel):
     """One checkable assertion of a claim: who acts for whom, who attended, when and where."""
 
     Kind = StatementKind
+    Status = StatementStatus
     natural_key_fields = ("claim", "kind", "person", "on_behalf_of", "meeting", "date", "place")
     record_field = "claim"
 
@@ -216,6 +246,18 @@ class Statement(TimestampedModel):
     place = models.CharField(
         max_length=200, blank=True, help_text="For “took place in”: city, venue or 'by phone'."
     )
+    status = models.CharField(
+        max_length=16,
+        choices=Status.choices,
+        default=Status.ACCEPTED,
+        help_text="Proposed: read from the claim's words by the desk, for an editor to accept, "
+        "correct or reject; accepted: the desk's word.",
+    )
+    evidence = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="For a proposed statement: the words of the claim it was read from.",
+    )
 
     objects = NaturalKeyManager.from_queryset(StatementQuerySet)()
     history = tracked_history()
@@ -238,6 +280,7 @@ class Statement(TimestampedModel):
         ]
         constraints = [
             choices_constraint("kind", StatementKind),
+            choices_constraint("status", StatementStatus),
             shape_constraint(
                 [StatementKind.ACTS_FOR],
                 "acts_for",
@@ -299,3 +342,52 @@ class Statement(TimestampedModel):
                 return f"{self.meeting.title} took place on {day}"
             case _:
                 return f"{self.meeting.title} took place in {self.place}"
+
+    @property
+    def fingerprint(self):
+        return statement_fingerprint(
+            {f.attname: getattr(self, f.attname) for f in self._meta.fields}
+        )
+
+    @property
+    def is_proposed(self):
+        return self.status == StatementStatus.PROPOSED
+
+
+class RejectedProposal(TimestampedModel):
+    """A statement the desk proposed and an editor rejected (or corrected): remembered, so
+    the desk never proposes it again for this claim, as a dismissed suggestion stays
+    dismissed."""
+
+    natural_key_fields = ("claim", "fingerprint")
+    record_field = "claim"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="rejected_proposals")
+    fingerprint = models.CharField(
+        max_length=400, help_text="What the proposal said (``statement_fingerprint``)."
+    )
+    statement = models.CharField(max_length=400, help_text="The proposal, as the editor saw it.")
+    reason = models.CharField(max_length=300, blank=True, help_text="Why the editor rejected it.")
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = NaturalKeyManager()
+    history = tracked_history()
+
+    class Meta:
+        ordering = ["claim", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "fingerprint"],
+                name="talks_rejectedproposal_unique",
+                violation_error_message="This proposal is already rejected for the claim.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Rejected: {self.statement}"

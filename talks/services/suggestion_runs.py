@@ -3,9 +3,10 @@
 The admin's button and the schedule queue a run (``talks.tasks``) and a worker performs it
 (``perform_run``), or the schedule performs it at once; every run is a ``SuggestionRun`` row
 that says how it went. ``refresh_suggestions`` does the work. It is idempotent: a run over
-unchanged data changes nothing. It never flags or publishes anything, and what editors
-decided stays decided: a dismissed suggestion is never proposed again, and a pair already
-flagged is not proposed at all.
+unchanged data changes nothing. Before the rules, it proposes statements for the claims
+changed since the last run (``talks.services.proposals``). It never flags or publishes
+anything, and what editors decided stays decided: a dismissed suggestion is never proposed
+again, and a pair already flagged is not proposed at all.
 """
 
 import datetime
@@ -29,6 +30,7 @@ from ..models import (
 )
 from ..sourcing_rules import find_sourcing_gaps
 from ..suggestion_scope import Scope, changes_since
+from .proposals import claims_changed_since, propose_statements
 
 Status = ContradictionSuggestion.Status
 
@@ -217,6 +219,7 @@ def perform_run(run_id):
         run.save(update_fields=["status", "started_at"])
     try:
         with transaction.atomic():
+            _propose_for_changed_claims(run)
             scope = _scope(run)
             outcome = refresh_suggestions(user=run.requested_by, reason=run.reason, scope=scope)
             run.status, run.finished_at = SuggestionRun.Status.DONE, timezone.now()
@@ -228,6 +231,18 @@ def perform_run(run_id):
         fail_run(run, "".join(traceback.format_exception(error)))
         raise
     return run
+
+
+def _propose_for_changed_claims(run):
+    """Before the rules run, propose statements for the claims added or changed since the
+    last run (``manage.py propose_statements`` reads the claims from before the first)."""
+    previous = SuggestionRun.objects.done().exclude(pk=run.pk).order_by("-started_at").first()
+    if previous is None:
+        return
+    changed = claims_changed_since(previous.started_at - CHANGE_MARGIN)
+    propose_statements(
+        changed, user=run.requested_by, reason=f"{run.reason}: proposed from the claims' words"
+    )
 
 
 def _scope(run):

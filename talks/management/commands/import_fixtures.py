@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from talks.exchange import ImportFailed, import_fixtures
 from talks.management.authors import author_named
+from talks.tasks import queue_proposals_after_import
 
 
 class Command(BaseCommand):
@@ -38,6 +39,8 @@ class Command(BaseCommand):
             raise CommandError(f"{total} problem(s); nothing was imported.") from None
         if progress:
             progress.clear()
+        if not dry_run:
+            queue_proposals_after_import(result.run)
         for line in result.summary_lines():
             self.stdout.write(line)
         for line in result.skipped_lines():

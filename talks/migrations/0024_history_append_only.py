@@ -41,8 +41,8 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("talks", "0020_archive_roles"),
-        ("sources", "0006_history_chain"),
+        ("talks", "0023_statement_proposals"),
+        ("sources", "0007_history_chain"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sources', '0005_archive'),
+        ('sources', '0006_source_reporting_citation_attribution'),
     ]
 
     operations = [

@@ -15,7 +15,7 @@ roles = importlib.import_module("talks.migrations.0006_editorial_role_groups")
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('talks', '0020_archive_roles'),
+        ('talks', '0022_sourcing_suggestions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -366,7 +366,7 @@ def empty(server, database, tables):
     import psycopg
 
     with psycopg.connect(f"{server}/{database}") as connection:
-        connection.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY")
+        connection.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
 
 
 def count_history(server, database):
@@ -436,6 +436,7 @@ def main():
     desk_and_history = [
         *TABLES,
         *map(history_table, TABLES),
+        "sources_historylink",  # the history's chain: one link per history row
         "talks_importrun",
         "talks_historicalimportrun",
     ]

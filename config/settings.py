@@ -53,6 +53,10 @@ INSTALLED_APPS = [
     "django.contrib.postgres",  # the claims' stored search vector (harmless on SQLite)
     "simple_history",
     "axes",
+    # Two-factor logins for staff (talks/two_factor.py): an authenticator app, recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks_db",  # the tasks' queue and results in the database (TASKS below)
     "ninja",  # the read API's docs page, served from its own static files (no CDN)
 ]
@@ -74,6 +78,7 @@ MIDDLEWARE = [
     "config.middleware.RefuseNulCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second step
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -196,6 +201,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0" if DEBUG else "1"))
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Two-factor logins (talks/two_factor.py): editors and chief editors must verify a code from
+# an authenticator app (or a recovery code) after their password; contributors may. Each
+# wrong code doubles the wait before the next may be tried (1, 2, 4... seconds).
+OTP_TOTP_ISSUER = os.environ.get("FACTDESK_PUBLISHER_NAME", "Fact desk")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Usernames that log in with a password alone, honoured only while DEBUG is on: the demo
+# (talks/management/commands/demo.py) sets it to its own logins. Empty in production.
+FACTDESK_TWO_FACTOR_SKIPPED_FOR = []
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
+from .history_chain import HistoryLink  # noqa: F401  (the history's chain, a model of this app)
 from .languages import Language, language_name
 from .natural_keys import NaturalKeyManager
 from .records import (
@@ -77,6 +78,25 @@ class SourceKind(models.TextChoices):
     ANONYMOUS_BRIEFING = "anonymous_briefing", _("Anonymous briefing")
 
 
+class SourceReporting(models.TextChoices):
+    """What a source's account rests on: its own reporting, sources it relays, or nothing known."""
+
+    ORIGINAL = "original", _("Original reporting")
+    RELAYS = "relays", _("Relays known sources")
+    UNKNOWN = "unknown", _("Basis unknown")
+
+
+class CitationAttribution(models.TextChoices):
+    """To whom the source puts the words it is cited for."""
+
+    NAMED_OFFICIAL = "named_official", _("Named official on record")
+    OFFICIAL_DOCUMENT = "official_document", _("Official document")
+    SPOKESPERSON = "spokesperson", _("Spokesperson")
+    UNNAMED = "unnamed", _("Unnamed source")
+    RELAY = "relay", _("Relays another source")
+    UNATTRIBUTED = "unattributed", _("Unattributed: the source's own words")
+
+
 def _closure(direction, source_ids):
     """SQL for the ids of the source bases reachable from ``source_ids``, in one query.
 
@@ -98,6 +118,7 @@ def _closure(direction, source_ids):
 
 class Source(SluggedModel):
     Kind = SourceKind
+    Reporting = SourceReporting
 
     kind = models.CharField(max_length=32, choices=Kind.choices)
     title = models.CharField(max_length=300)
@@ -121,6 +142,15 @@ class Source(SluggedModel):
     archive_url = models.URLField(
         "archived copy", max_length=1000, blank=True, help_text="A snapshot, e.g. on archive.org."
     )
+    reporting = models.CharField(
+        "basis",
+        max_length=16,
+        choices=Reporting.choices,
+        default=Reporting.UNKNOWN,
+        help_text="What its account rests on: its own reporting (a witness, the speaker's own "
+        "statement, its own documents), the sources it relays (recorded under “Rests on”), "
+        "or nothing the desk knows.",
+    )
     notes = models.TextField(blank=True)
 
     objects = NaturalKeyManager()
@@ -140,6 +170,7 @@ class Source(SluggedModel):
             ),
             choices_constraint("kind", SourceKind),
             choices_constraint("language", Language, allow_blank=True),
+            choices_constraint("reporting", SourceReporting),
         ]
 
     def __str__(self):
@@ -163,6 +194,11 @@ class Source(SluggedModel):
             (_("Archived copy"), _web_link(self.archive_url)),
         ]
         return [(label, url) for label, url in links if url]
+
+    @property
+    def is_unnamed(self):
+        """An anonymous briefing: whoever speaks in it is not named to readers."""
+        return self.kind == SourceKind.ANONYMOUS_BRIEFING
 
 
 class SourceBasisQuerySet(models.QuerySet):
@@ -237,6 +273,7 @@ class CitationBase(TimestampedModel):
     """
 
     Relation = CitationRelation
+    Attribution = CitationAttribution
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="%(class)ss")
     quote = models.TextField(
@@ -253,6 +290,14 @@ class CitationBase(TimestampedModel):
         default=Relation.REPEATS,
         help_text="Whether this source is where the statement starts, or passes it on.",
     )
+    attribution = models.CharField(
+        max_length=20,
+        choices=Attribution.choices,
+        blank=True,
+        help_text="To whom the source puts these words: a named official on record, an "
+        "official document, a spokesperson, an unnamed source, another source it relays, or "
+        "nobody (its own words).",
+    )
     language = models.CharField(
         "quote's language",
         max_length=12,
@@ -266,12 +311,18 @@ class CitationBase(TimestampedModel):
         constraints = [
             choices_constraint("relation", CitationRelation),
             choices_constraint("language", Language, allow_blank=True),
+            choices_constraint("attribution", CitationAttribution, allow_blank=True),
         ]
 
     @property
     def quote_language(self):
         """The language the quote is in: its own when recorded, else the source's."""
         return self.language or self.source.language
+
+    @property
+    def is_unnamed(self):
+        """The words come from someone readers are not told the name of."""
+        return self.attribution == CitationAttribution.UNNAMED or self.source.is_unnamed
 
     def __str__(self):
         return f"{self.source}: “{self.quote[:80]}”" if self.quote else str(self.source)

@@ -14,14 +14,15 @@ from django.db.models.fields.related_lookups import RelatedIn
 from django.db.models.lookups import In
 from django.utils import timezone
 from django.utils.text import slugify
-from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 
+from .history_chain import ChainedHistoryManager
 from .natural_keys import NaturalKeyManager, NaturalKeyMethod
 
 
-class TrackedHistoryManager(HistoryManager):
-    """simple-history's manager, whose class is built once per queryset class.
+class TrackedHistoryManager(ChainedHistoryManager):
+    """simple-history's manager (chaining bulk-written rows, sources/history_chain.py), whose
+    class is built once per queryset class.
 
     ``record.history`` builds its manager's class anew on every access (``from_queryset``
     inspects every queryset method), and every save and every page that reads history
@@ -35,7 +36,8 @@ class TrackedHistoryManager(HistoryManager):
 
 
 def tracked_history(**options):
-    """History for a model, with a 64-bit id so large desks never run out of rows."""
+    """History for a model, with a 64-bit id so large desks never run out of rows, each row
+    chained to the one before (sources/history_chain.py)."""
     return HistoricalRecords(
         history_id_field=models.BigAutoField(), history_manager=TrackedHistoryManager, **options
     )

@@ -10,7 +10,11 @@ whose modules register on it), so ``admin.site`` and
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.validators import MaxLengthValidator
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.http import urlencode
 
+from . import two_factor
 from .desk import desk_home
 
 # The desk's records in the order editors reach for them; the link tables are edited as
@@ -65,7 +69,40 @@ class DeskAdminSite(admin.AdminSite):
     stylesheets = ["talks/admin.css"]
 
     def each_context(self, request):
-        return {**super().each_context(request), "site_stylesheets": self.stylesheets}
+        return {
+            **super().each_context(request),
+            "site_stylesheets": self.stylesheets,
+            "two_factor_url": reverse("admin:two_factor", current_app=self.name),
+        }
+
+    def has_permission(self, request):
+        """Staff past both steps of the login: the password, and the second factor for whoever
+        must take it or has set it up (talks/two_factor.py). Every admin page asks this."""
+        return super().has_permission(request) and two_factor.next_step(request) is None
+
+    def login(self, request, extra_context=None):
+        """A staff member past the password who still owes the second step is sent to it."""
+        user = request.user
+        if request.method == "GET" and user.is_active and user.is_staff:
+            step = two_factor.next_step(request)
+            if step is not None:
+                name = "two_factor_verify" if step == two_factor.VERIFY else "two_factor"
+                query = urlencode({"next": request.GET.get("next", reverse("admin:index"))})
+                return HttpResponseRedirect(
+                    f"{reverse(f'admin:{name}', current_app=self.name)}?{query}"
+                )
+        return super().login(request, extra_context)
+
+    def get_urls(self):
+        # Imported here: importing the admin package registers its admins on this very site.
+        from .admin import two_factor as pages
+
+        return [
+            path("two-factor/", pages.set_up_view, name="two_factor"),
+            path("two-factor/verify/", pages.verify_view, name="two_factor_verify"),
+            path("two-factor/log-out/", pages.log_out_view, name="two_factor_log_out"),
+            *super().get_urls(),
+        ]
 
     def get_app_list(self, request, app_label=None):
         """On an app's own page, Django's list; elsewhere, the desk's sections."""

@@ -78,6 +78,7 @@ ROLES = {
         "talks.contradiction:view",
         "talks.contradiction:add",
         "talks.contradictionsuggestion:view",
+        "talks.sourcingsuggestion:view",
         "talks.importrun:view",
         # The archive's copies of cited pages and the changes outlets made to them.
         "sources.capture:view",
@@ -184,6 +185,7 @@ def verdict_change_refusal(user):
 # The archive's captures and the changes it finds (a change is confirmed or dismissed) too.
 NOT_BY_HAND = [
     "talks.contradictionsuggestion",
+    "talks.sourcingsuggestion",
     "talks.importrun",
     "talks.rejectedproposal",
     "sources.capture",
@@ -259,7 +261,7 @@ def suggestion_run_refusal(user):
 
 
 def suggestion_dismissal_refusal(user):
-    """Why ``user`` may not set a suggested contradiction aside."""
+    """Why ``user`` may not set a suggestion aside (a contradiction's or a sourcing check's)."""
     return _refused(
         user, DECIDE_CONTRADICTION, "Your role does not allow you to dismiss suggestions."
     )
@@ -298,3 +300,13 @@ def proposal_decision_refusal(user, claim):
 def import_refusal(user):
     """Why ``user`` may not import fixtures at all."""
     return _refused(user, RUN_IMPORT, "Your role does not allow importing fixtures.")
+
+
+# --- Logins ------------------------------------------------------------------------------------
+
+
+def two_factor_required(user):
+    """Whether ``user`` must confirm each login with a second factor (talks/two_factor.py):
+    whoever may review claims, so editors, chief editors and superusers, whose phished
+    password alone would let anyone set verdicts and publish. Contributors may turn it on."""
+    return user.is_superuser or user.has_perm(REVIEW_CLAIM)

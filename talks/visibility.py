@@ -39,6 +39,7 @@ from .models import (
     RejectedProposal,
     Role,
     RoleCitation,
+    SourcingSuggestion,
     Statement,
 )
 
@@ -47,7 +48,15 @@ DECIDED = [Contradiction.Status.CONFIRMED, Contradiction.Status.RESOLVED]
 
 # What no public page shows, whatever it belongs to.
 NOT_ON_PUBLIC_PAGES = frozenset(
-    [Statement, RejectedProposal, ContradictionSuggestion, RoleCitation, MeetingCitation, Capture]
+    [
+        Statement,
+        RejectedProposal,
+        ContradictionSuggestion,
+        SourcingSuggestion,
+        RoleCitation,
+        MeetingCitation,
+        Capture,
+    ]
 )
 
 
@@ -87,6 +96,23 @@ def contradictions():
     """Decided contradictions between two published claims."""
     return Contradiction.objects.filter(
         _published("claim_a__"), _published("claim_b__"), status__in=DECIDED
+    )
+
+
+def version_is_public(version):
+    """Whether readers may see a claim as it stood then (``talks.claim_versions``): it was
+    published at that moment. A claim that was a draft, in review or retracted then shows
+    nothing of that state."""
+    return version.claim is not None and version.claim.status == Claim.Status.PUBLISHED
+
+
+def contradiction_is_public(contradiction, claim, other):
+    """Whether a contradiction, as it stood at some moment, was public then: decided, between
+    the two claims as they stood (both published)."""
+    return (
+        contradiction.status in DECIDED
+        and claim.status == Claim.Status.PUBLISHED
+        and other.status == Claim.Status.PUBLISHED
     )
 
 

@@ -1,17 +1,19 @@
 """Small factories that keep each test's setup visible in the test itself."""
 
 import itertools
+from contextlib import contextmanager
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 
 from sources.models import Source
 from talks.models import Claim, Meeting, Person
 
+from .logins import log_in_verified
 from .pages_served import served_pages  # noqa: F401  (pages on 127.0.0.1 for the archive)
 
 SEED_FIXTURE = settings.BASE_DIR / "fixtures" / "seed.json"
@@ -67,8 +69,14 @@ def editor(django_user_model):
 
 @pytest.fixture
 def editor_client(client, editor):
-    client.force_login(editor)
+    log_in_verified(client, editor)
     return client
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's superuser client, past both steps of the login (tests/logins.py)."""
+    return log_in_verified(client, admin_user)
 
 
 @pytest.fixture
@@ -81,11 +89,29 @@ def as_role(django_user_model):
         )
         user.groups.add(Group.objects.get(name=role))
         client = Client()
-        client.force_login(user)
+        log_in_verified(client, user)
         client.user = user
         return client
 
     return login
+
+
+@contextmanager
+def rewriting_history():
+    """Let a test change history rows, as only someone holding the database could: on
+    PostgreSQL the history tables refuse UPDATE and DELETE (sources/history_chain.py), and
+    PostgreSQL's replica mode, for this session, fires no trigger. Tests that move history
+    back in time use it; tests/test_history_chain.py uses it to tamper."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = DEFAULT")
 
 
 def run_queued_tasks():

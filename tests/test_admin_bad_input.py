@@ -11,6 +11,7 @@ from django.urls import reverse
 from talks.models import Contradiction
 
 from .conftest import make_claim, make_meeting, make_person
+from .logins import log_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def desk_client(editor):
     """A signed-in editor whose server errors come back as responses, as a browser sees them."""
     client = Client(raise_request_exception=False)
-    client.force_login(editor)
+    log_in_verified(client, editor)
     return client
 
 
@@ -156,3 +157,10 @@ def test_an_autocomplete_of_more_than_ten_words_is_refused(desk_client):
 
     assert response.status_code == 400
     assert response.json() == {"error": "Search for at most 10 words or phrases at a time."}
+
+
+@pytest.mark.parametrize("page", ["change", "delete"])
+def test_an_empty_to_field_is_no_field_and_no_server_error(editor_client, page):
+    claim = make_claim()
+    response = editor_client.get(f"/admin/talks/claim/{claim.pk}/{page}/?_to_field=")
+    assert response.status_code == 200

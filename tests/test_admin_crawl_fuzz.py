@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from .browser.test_admin_crawl import desk  # noqa: F401 (the seed, two versions, a suggestion)
 from .conftest import make_claim
+from .logins import log_in_verified
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("desk")]
 
@@ -82,7 +83,7 @@ def role_client(django_user_model, role):
     )
     user.groups.add(Group.objects.get(name=role))
     client = Client(raise_request_exception=False)
-    client.force_login(user)
+    log_in_verified(client, user)
     return client
 
 

@@ -16,6 +16,7 @@ from talks.models import Claim
 
 from .admin_forms import assert_saved, changeform_data
 from .conftest import make_claim
+from .logins import log_in_verified
 
 
 def change_url(claim):
@@ -35,7 +36,7 @@ def test_a_stale_form_is_refused_and_shows_what_the_other_editor_changed(
     first_form = changeform_data(editor_client.get(change_url(claim)))
 
     other = Client()
-    other.force_login(second_editor)
+    log_in_verified(other, second_editor)
     other_form = changeform_data(other.get(change_url(claim)))
     other_form.update(verdict="misleading", change_reason="Geneva readout says otherwise")
     assert_saved(other.post(change_url(claim), other_form))
@@ -116,7 +117,7 @@ def test_two_saves_racing_in_separate_sessions_cannot_both_win(django_user_model
     clients = []
     for user in editors:
         client = Client()
-        client.force_login(user)
+        log_in_verified(client, user)
         clients.append(client)
     forms = [changeform_data(client.get(change_url(claim))) for client in clients]
     forms[0].update(text="First editor's text.")

@@ -15,6 +15,7 @@ from talks import page_cache
 
 from .admin_forms import changeform_data
 from .conftest import make_claim
+from .logins import log_in_verified
 from .test_public_rules import published_claim
 
 needs_postgresql = pytest.mark.skipif(
@@ -50,7 +51,7 @@ def desk_pages(django_user_model):
     make_claim(text="A draft on the desk.")
     editor = django_user_model.objects.create_superuser("night-editor", "n@example.org", "pw")
     client = Client(raise_request_exception=False)
-    client.force_login(editor)
+    log_in_verified(client, editor)
     return client, [
         claim.get_absolute_url(),
         "/claims/",

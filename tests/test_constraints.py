@@ -28,6 +28,7 @@ from talks.models import (
     PersonAlias,
     Role,
     RoleCitation,
+    SourcingSuggestion,
     Statement,
 )
 
@@ -73,6 +74,11 @@ def unsaved(model):
             rule=ContradictionSuggestion.Rule.ROLE,
             explanation="Acts for two presidents on the same day.",
         ),
+        SourcingSuggestion: lambda: SourcingSuggestion(
+            claim=make_claim(),
+            rule=SourcingSuggestion.Rule.ONE_UNNAMED_ORIGIN,
+            explanation="Rests on one unnamed briefing.",
+        ),
     }
     return builders[model]()
 
@@ -106,26 +112,32 @@ def assert_database_refuses(write, model, rule):
 CHOICE_FIELDS = [
     (Source, "kind"),
     (Source, "language"),
+    (Source, "reporting"),
     (PersonAlias, "kind"),
     (PersonAlias, "language"),
     (RoleCitation, "relation"),
     (RoleCitation, "language"),
+    (RoleCitation, "attribution"),
     (Meeting, "kind"),
     (Meeting, "status"),
     (Meeting, "date_precision"),
     (Participant, "role"),
     (MeetingCitation, "relation"),
     (MeetingCitation, "language"),
+    (MeetingCitation, "attribution"),
     (Claim, "status"),
     (Claim, "verdict"),
     (Claim, "language"),
     (Citation, "relation"),
     (Citation, "language"),
+    (Citation, "attribution"),
     (Contradiction, "kind"),
     (Contradiction, "status"),
     (Statement, "kind"),
     (ContradictionSuggestion, "rule"),
     (ContradictionSuggestion, "status"),
+    (SourcingSuggestion, "rule"),
+    (SourcingSuggestion, "status"),
 ]
 
 
@@ -376,6 +388,18 @@ def suggestion_dismissed_without_a_time():
     return suggestion
 
 
+def sourcing_check_twice():
+    first = unsaved(SourcingSuggestion)
+    first.save()
+    return SourcingSuggestion(claim=first.claim, rule=first.rule, explanation="Again.")
+
+
+def sourcing_check_dismissed_without_a_time():
+    suggestion = unsaved(SourcingSuggestion)
+    suggestion.status = SourcingSuggestion.Status.DISMISSED
+    return suggestion
+
+
 class BadRow(NamedTuple):
     build: Callable[[], models.Model]  # makes what it needs, returns the bad row unsaved
     rule: str  # the constraint the database refuses it by
@@ -429,6 +453,10 @@ BAD_ROWS = [
            "This rule already suggested these two claims."),
     BadRow(suggestion_dismissed_without_a_time, "talks_suggestion_decided_when", "__all__",
            "A decided suggestion has a decision time; a pending one has none."),
+    BadRow(sourcing_check_twice, "talks_sourcing_unique_claim_rule", "__all__",
+           "This rule already suggested checking this claim."),
+    BadRow(sourcing_check_dismissed_without_a_time, "talks_sourcing_decided_when", "__all__",
+           "A dismissed suggestion has a decision time; a pending one has none."),
 ]  # fmt: skip
 
 

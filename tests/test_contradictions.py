@@ -17,6 +17,7 @@ from talks.models.contradictions import ContradictionRefused
 from talks.services import contradictions as decisions
 
 from .conftest import make_claim, make_meeting, make_person, make_source
+from .logins import log_in_verified
 from .test_history_paths import assert_saved, changeform_data
 
 pytestmark = pytest.mark.django_db
@@ -176,7 +177,7 @@ def test_only_editors_who_may_add_contradictions_can_flag(client, django_user_mo
     clerk.user_permissions.add(
         *Permission.objects.filter(codename__in=["view_claim", "change_claim", "delete_claim"])
     )
-    client.force_login(clerk)
+    log_in_verified(client, clerk)
 
     actions = client.get(reverse(CHANGELIST)).context["action_form"].fields["action"].choices
     flag_page = reverse("admin:talks_claim_flag_contradiction", args=[pair[0].pk])

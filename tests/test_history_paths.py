@@ -17,6 +17,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalChanges
 
 from sources.admin.tracked import TrackedAdmin
+from sources.history_chain import HistoryLink
 from sources.models import Capture, QuoteCheck, Source, SourceBasis, SourceChange
 from talks import models as talks_models
 from talks.exchange import FIXTURE_MODELS
@@ -328,7 +329,8 @@ def test_every_model_of_the_desk_is_in_the_tracked_list():
     search finds people by, derived from their names on every write (``PersonNameKey``), the
     log of notifications sent to partners, which the desk writes as it sends them
     (``Delivery``), the log of suggestion runs (the suggestions they write keep their
-    history), and the archive's quote checks, a new row for each check (``QuoteCheck``).
+    history), the archive's quote checks, a new row for each check (``QuoteCheck``), and
+    the history's own chain (``HistoryLink``, one per history row).
     """
     desk_models = {
         model
@@ -336,7 +338,7 @@ def test_every_model_of_the_desk_is_in_the_tracked_list():
         for model in apps.get_app_config(label).get_models()
         if not issubclass(model, HistoricalChanges)
     }
-    logs = {Delivery, SuggestionRun, QuoteCheck}
+    logs = {Delivery, SuggestionRun, QuoteCheck, HistoryLink}
     assert desk_models - {Edition, PageStamp, PendingStamp, PersonNameKey, *logs} == set(
         TRACKED_MODELS
     )

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from talks.models import Claim, ImportRun
 
+from .logins import log_in_verified
 from .test_import import BROKEN_DESK, DESK, history_rows, object_rows
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +95,7 @@ def test_a_changed_upload_is_not_imported(editor_client, upload_folder):
 def test_importing_needs_the_permission(client, django_user_model):
     clerk = django_user_model.objects.create_user("clerk", password="pw", is_staff=True)
     clerk.user_permissions.add(Permission.objects.get(codename="view_importrun"))
-    client.force_login(clerk)
+    log_in_verified(client, clerk)
 
     changelist = client.get(reverse("admin:talks_importrun_changelist"))
     forbidden = upload(client, DESK)
@@ -168,7 +169,7 @@ def test_staged_uploads_are_readable_by_the_app_alone(editor_client, upload_fold
 def test_another_login_cannot_confirm_someone_s_upload(editor_client, client, django_user_model):
     confirm = upload(editor_client, DESK).context["confirm"].initial
     other = django_user_model.objects.create_superuser("other", "other@example.org", "pw")
-    client.force_login(other)
+    log_in_verified(client, other)
 
     response = client.post(ADD, {**confirm, "confirm": "Import"}, follow=True)
 

@@ -27,7 +27,7 @@ from talks.models import (
 )
 from talks.services.suggestion_runs import perform_run, refresh_suggestions
 
-from .conftest import make_claim, make_meeting, make_person
+from .conftest import make_claim, make_meeting, make_person, rewriting_history
 
 pytestmark = pytest.mark.django_db
 TRACKED = [getattr(talks_models, name) for name in talks_models.__all__]
@@ -158,8 +158,9 @@ def found():
 def a_day_ago():
     """Move what happened so far a day back: the edits that follow are "since the last run"."""
     yesterday = datetime.timedelta(days=1)
-    for model in TRACKED:
-        model.history.update(history_date=F("history_date") - yesterday)
+    with rewriting_history():
+        for model in TRACKED:
+            model.history.update(history_date=F("history_date") - yesterday)
     SuggestionRun.objects.update(started_at=F("started_at") - yesterday)
 
 

@@ -20,6 +20,7 @@ from talks.models import (
     PersonAlias,
     Role,
     RoleCitation,
+    SourcingSuggestion,
     Statement,
 )
 
@@ -143,6 +144,14 @@ def make_desk(editor):
         decided_by=editor,
         decided_at=SUB_MILLISECOND,
     )
+    sourcing = SourcingSuggestion.objects.create(
+        claim=held,
+        rule=SourcingSuggestion.Rule.ONE_UNNAMED_ORIGIN,
+        explanation="Rests on one unnamed briefing.",
+        status=SourcingSuggestion.Status.DISMISSED,
+        decided_by=editor,
+        decided_at=SUB_MILLISECOND,
+    )
     return {
         Source: [agency, article],
         SourceBasis: [basis],
@@ -156,6 +165,7 @@ def make_desk(editor):
         Contradiction: [contradiction],
         Statement: statements,
         ContradictionSuggestion: [suggestion],
+        SourcingSuggestion: [sourcing],
         type(envoy): [envoy, president],
         type(meeting): [meeting],
         type(held): [held, failed],

@@ -23,7 +23,7 @@ from talks.models import (
 )
 
 from .conftest import make_claim, make_meeting, make_person, make_source
-from .test_public_pages import claim_review, links, text_of
+from .test_public_pages import chain_links, claim_review, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -435,7 +435,8 @@ def test_provenance_walks_every_level_in_one_query_and_a_cycle_ends_it(
     claim = published_claim()
     Citation.objects.create(claim=claim, source=article, quote="Quoted")
     Citation.objects.create(claim=claim, source=leak, quote="Leaked", relation="originates")
-    chain = [href for href in links(client.get(claim.get_absolute_url())) if "/sources/" in href]
+    page = client.get(claim.get_absolute_url())
+    chain = [href for href in chain_links(page) if "/sources/" in href]
     assert chain == [f"/sources/{s.slug}/" for s in (article, agency, briefing, leak)]
     # A source only behind cited ones is on the public record too, with no claim citing it.
     behind = client.get(f"/sources/{agency.slug}/")

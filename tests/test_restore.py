@@ -8,7 +8,8 @@ from django.urls import reverse
 from sources.models import SourceBasis
 from talks.models import Citation, Claim, ClaimSubject, Contradiction, Person, Role, RoleCitation
 
-from .conftest import make_claim, make_person, make_source
+from .conftest import make_claim, make_person, make_source, rewriting_history
+from .logins import log_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -94,9 +95,10 @@ def test_a_citation_deleted_long_before_its_claim_stays_deleted(editor_client):
     early = Citation.objects.create(claim=claim, source=make_source(), quote="old quote")
     early_pk = early.pk
     early.delete()
-    Citation.history.filter(id=early_pk).update(
-        history_date=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
-    )
+    with rewriting_history():
+        Citation.history.filter(id=early_pk).update(
+            history_date=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
+        )
     claim_pk = claim.pk
     delete_in_admin(editor_client, claim)
 
@@ -116,7 +118,7 @@ def test_restoring_an_object_that_exists_is_refused_with_a_message(editor_client
 
 def test_restoring_needs_the_right_to_delete(client, django_user_model):
     reporter = django_user_model.objects.create_user("reporter", password="pw", is_staff=True)
-    client.force_login(reporter)
+    log_in_verified(client, reporter)
     claim = make_claim()
     claim_pk = claim.pk
     claim.delete()

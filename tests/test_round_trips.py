@@ -30,6 +30,7 @@ from talks.models import (
     PersonAlias,
     Role,
     RoleCitation,
+    SourcingSuggestion,
     Statement,
 )
 
@@ -51,7 +52,12 @@ def pair(draw, rows):
 
 def sources(draw, desk, editor):
     return [
-        Source.objects.create(title=draw(TEXT), kind="report", published_on=draw(MAYBE_DAY))
+        Source.objects.create(
+            title=draw(TEXT),
+            kind="report",
+            published_on=draw(MAYBE_DAY),
+            reporting=draw(st.sampled_from(Source.Reporting.values)),
+        )
         for _ in range(draw(st.integers(2, 3)))
     ]
 
@@ -86,7 +92,10 @@ def cited(draw, desk, model, owner):
     """A citation of each of ``owner``'s rows (field name = model) in one of the sources."""
     return [
         model.objects.create(
-            **{owner: row}, source=draw(st.sampled_from(desk[Source])), quote=draw(WORDS)
+            **{owner: row},
+            source=draw(st.sampled_from(desk[Source])),
+            quote=draw(WORDS),
+            attribution=draw(st.sampled_from(["", *Citation.Attribution.values])),
         )
         for row in desk[model._meta.get_field(owner).related_model]
     ]
@@ -175,6 +184,15 @@ def suggestions(draw, desk, editor):
     ]
 
 
+def sourcing_suggestions(draw, desk, editor):
+    published, _ = desk[Claim]
+    return [
+        SourcingSuggestion.objects.create(
+            claim=published, rule="one_unnamed_origin", explanation=draw(WORDS)
+        )
+    ]
+
+
 BUILDERS = {
     Source: sources,
     SourceBasis: source_bases,
@@ -191,6 +209,7 @@ BUILDERS = {
     Statement: statements,
     Contradiction: contradictions,
     ContradictionSuggestion: suggestions,
+    SourcingSuggestion: sourcing_suggestions,
 }
 
 

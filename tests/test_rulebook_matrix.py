@@ -44,12 +44,14 @@ from talks.models import (
     RejectedProposal,
     Role,
     RoleCitation,
+    SourcingSuggestion,
     Statement,
     Subscription,
 )
 
 from .admin_forms import changeform_data, inline_prefix, inline_row_index
 from .conftest import make_claim, make_meeting, make_person, make_source
+from .logins import log_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -153,6 +155,9 @@ SPECIMENS = {
     "talks.contradictionsuggestion": lambda state: ContradictionSuggestion.objects.create(
         claim_a=claim_in("draft"), claim_b=claim_in("draft"), rule="role", explanation="Found."
     ),
+    "talks.sourcingsuggestion": lambda state: SourcingSuggestion.objects.create(
+        claim=claim_in("published"), rule="one_unnamed_origin", explanation="Found."
+    ),
     "talks.importrun": lambda state: ImportRun.objects.create(
         started_at=timezone.now(), channel="command", reason="Nightly"
     ),
@@ -188,6 +193,7 @@ EDITS = {
     "talks.statement": lambda obj: {"date": DAY + datetime.timedelta(days=1)},
     "talks.contradiction": lambda obj: {"note": "Both cannot hold."},
     "talks.contradictionsuggestion": lambda obj: {"explanation": "Rewritten."},
+    "talks.sourcingsuggestion": lambda obj: {"explanation": "Rewritten."},
     "talks.importrun": lambda obj: {"reason": "Rewritten."},
     "talks.subscription": lambda obj: {"name": "Another partner desk"},
     "talks.rejectedproposal": lambda obj: {"reason": "Rewritten."},
@@ -292,15 +298,16 @@ class Desk:
 
     def __init__(self, django_user_model):
         self.chief_of_staff = Client()
-        self.chief_of_staff.force_login(
-            django_user_model.objects.create_superuser("matrix-admin", "m@example.org", "pw")
+        log_in_verified(
+            self.chief_of_staff,
+            django_user_model.objects.create_superuser("matrix-admin", "m@example.org", "pw"),
         )
         self.clients, self.users = {}, {}
         for role in ROLES:
             user = django_user_model.objects.create_user(f"matrix-{role}", is_staff=True)
             user.groups.add(Group.objects.get(name=role))
             client = Client()
-            client.force_login(user)
+            log_in_verified(client, user)
             self.clients[role], self.users[role] = client, user
 
     def run(self, where, post, effect, expected):
@@ -637,6 +644,13 @@ def desk_views(desk):
         [(Contradiction, "decide_contradiction")],
     )
     check(
+        "dismiss a sourcing check",
+        lambda: specimen("talks.sourcingsuggestion"),
+        lambda client, obj: client.post(admin_url(SourcingSuggestion, "dismiss", obj.pk)),
+        lambda obj: has_values(obj, {"status": "dismissed"}),
+        [(Contradiction, "decide_contradiction")],
+    )
+    check(
         "run the suggestion rules",
         lambda: None,
         lambda client, obj: client.post(admin_url(ContradictionSuggestion, "run")),
@@ -716,7 +730,8 @@ WRITE_VIEWS = {
     # with the person's change permission and the alias's add permission.
     "accept_spelling": "tests/test_spelling_proposals.py",
 }
-READ_VIEWS = {"history", "history_compare", "deleted"}
+# The claim as it stood at a moment (as_of) reads the history and writes nothing.
+READ_VIEWS = {"history", "history_compare", "deleted", "as_of"}
 
 
 # --- The tests -------------------------------------------------------------------------------

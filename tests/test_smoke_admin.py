@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from sources.models import Capture, Source, SourceBasis, SourceChange
 from talks import models as talks_models
-from talks.models import ContradictionSuggestion, RejectedProposal
+from talks.models import ContradictionSuggestion, RejectedProposal, SourcingSuggestion
 
 TRACKED_MODELS = [Source, SourceBasis, Capture, SourceChange] + [
     getattr(talks_models, name) for name in talks_models.__all__
@@ -11,7 +11,13 @@ TRACKED_MODELS = [Source, SourceBasis, Capture, SourceChange] + [
 # The database makes suggestions; editors flag or dismiss them, never type them in. The
 # archive makes its captures and the changes it finds. A rejected proposal is written by
 # rejecting a proposed statement on its claim's page.
-NOT_ADDED_BY_HAND = {ContradictionSuggestion, Capture, SourceChange, RejectedProposal}
+NOT_ADDED_BY_HAND = {
+    ContradictionSuggestion,
+    SourcingSuggestion,
+    Capture,
+    SourceChange,
+    RejectedProposal,
+}
 
 
 @pytest.mark.django_db

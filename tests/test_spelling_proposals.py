@@ -13,6 +13,7 @@ from talks.models.people import PersonNameKey
 
 from .admin_forms import add_inline_row, assert_saved, changeform_data, inline_prefix
 from .conftest import SEED_FIXTURE
+from .logins import log_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +86,7 @@ def test_an_editor_who_may_not_add_other_names_is_offered_none(seed, client, dja
         Permission.objects.get(codename="view_person"),
         Permission.objects.get(codename="change_person"),
     )
-    client.force_login(viewer)
+    log_in_verified(client, viewer)
     zelenskyy = Person.objects.get(slug="volodymyr-zelenskyy")
     assert "Other spellings proposed" not in client.get(change_url(zelenskyy)).content.decode()
     assert client.post(accept_url(zelenskyy), {"spelling": "Zelenskyi"}).status_code == 403

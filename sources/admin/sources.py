@@ -31,7 +31,7 @@ class CitationBaseInline(QuoteCheckShown, TrackedInline):
     quote, where it stands there, and whether the source originates or repeats it; and
     whether the archive found the quote in its copy of the page."""
 
-    fields = ["source", "quote", "language", "location", "relation", "quote_check"]
+    fields = ["source", "quote", "language", "location", "relation", "attribution", "quote_check"]
     readonly_fields = ["quote_check"]
     autocomplete_fields = ["source"]
 
@@ -46,9 +46,10 @@ class SourceBasisInline(TrackedInline):
 
 @admin.register(Source)
 class SourceAdmin(TrackedAdmin):
-    list_display = ["title", "kind", "outlet", "published_on", "language"]
+    list_display = ["title", "kind", "reporting", "outlet", "published_on", "language"]
     list_filter = [
         "kind",
+        "reporting",
         ("language", RecentlyUsedValuesFilter),
         ("outlet", RecentlyUsedValuesFilter),
         ("published_on", YearsFilter),
@@ -58,6 +59,7 @@ class SourceAdmin(TrackedAdmin):
     inlines = [SourceBasisInline]
     fieldsets = [
         (None, {"fields": ["kind", "title", "slug", "outlet", "author", "language"]}),
+        ("What it rests on", {"fields": ["reporting"]}),
         ("Where and when", {"fields": ["url", "archive_url", "published_on", "retrieved_on"]}),
         (None, {"fields": ["notes"]}),
         (COPIES, {"fields": ["copies", "quotes_in_the_copy", "changes_found"]}),

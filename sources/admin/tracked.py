@@ -79,6 +79,11 @@ class TrackedAdmin(
     def get_urls(self):
         return [*self.deleted_urls(), *self.history_urls(), *super().get_urls()]
 
+    def get_object(self, request, object_id, from_field=None):
+        """An empty ``?_to_field=`` names no field: Django's change and delete pages pass it
+        on as one, and looking up a field named "" is a server error."""
+        return super().get_object(request, object_id, from_field or None)
+
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         """Searches count to a lower bound: a common word can match a million rows, and
         counting each match tests it; past a thousand, the editor narrows the search."""

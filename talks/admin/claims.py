@@ -25,6 +25,7 @@ from sources.captures import QuoteCheck
 from sources.records import RowCount
 
 from .. import rulebook, visibility
+from ..claim_versions import AsOfForm, claim_as_of
 from ..models import Citation, Claim, ClaimSubject, Contradiction, RejectedProposal, Statement
 from ..models.contradictions import ContradictionRefused
 from ..services.claims import RecordRefused, record_claim
@@ -85,6 +86,22 @@ class StatementInline(TrackedInline):
         return super().get_queryset(request).accepted()
 
 
+class OriginsFilter(admin.SimpleListFilter):
+    """Published claims whose every source comes back to one origin readers cannot name:
+    four reports of one unnamed briefing are one unnamed source, not four."""
+
+    title = "origins"
+    parameter_name = "origins"
+
+    def lookups(self, request, model_admin):
+        return [("one_unnamed", "Published, resting on one unnamed origin")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "one_unnamed":
+            return (queryset & visibility.claims()).resting_on_one_unnamed_origin()
+        return queryset
+
+
 class ClaimForm(ChangeReasonForm):
     """The claim form; publishing over an unresolved contradiction needs a tick to confirm.
 
@@ -133,6 +150,7 @@ class ClaimAdmin(PublicPageLink, TrackedAdmin):
     list_filter = [
         "status",
         "verdict",
+        OriginsFilter,
         ("language", RecentlyUsedValuesFilter),
         ("meeting", RecentlyUsedRelatedFilter),
         ("claimed_on", YearsFilter),
@@ -341,7 +359,36 @@ class ClaimAdmin(PublicPageLink, TrackedAdmin):
                 self.admin_site.admin_view(self.flag_against_view),
                 name="talks_claim_flag_contradiction",
             ),
+            path(
+                "<path:object_id>/as-of/",
+                self.admin_site.admin_view(self.as_of_view),
+                name="talks_claim_as_of",
+            ),
         ] + super().get_urls()
+
+    def as_of_view(self, request, object_id):
+        """The claim as it stood at a moment, whatever its state then (drafts included),
+        from its history: text, status, verdict, citations and contradictions."""
+        claim = self.get_object(request, object_id)
+        if claim is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, claim):
+            raise PermissionDenied
+        form = AsOfForm(request.GET if "at" in request.GET else None)
+        version = None
+        if form.is_valid():
+            version = claim_as_of(claim.pk, form.cleaned_data["at"])
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": claim,
+            "form": form,
+            "version": version,
+            "then": version and version.claim,
+            "title": f"As it stood: {claim.excerpt()}",
+        }
+        status = 400 if form.is_bound and not form.is_valid() else 200
+        return TemplateResponse(request, "admin/talks/claim/as_of.html", context, status=status)
 
     def flag_against_view(self, request, object_id):
         """From a claim's page: flag it against another claim found by autocomplete."""
@@ -494,8 +541,8 @@ class StatementAdmin(NewestFirstAdmin):
 @admin.register(Citation)
 class CitationAdmin(QuoteCheckShown, NewestFirstAdmin):
     readonly_fields = ["quote_check"]
-    list_display = ["claim", "source", "location", "relation"]
-    list_filter = ["relation", QuoteCheckFilter]
+    list_display = ["claim", "source", "location", "relation", "attribution"]
+    list_filter = ["relation", "attribution", QuoteCheckFilter]
     search_fields = ["quote", "claim__text", "source__title"]
     autocomplete_fields = ["claim", "source"]
     list_select_related = ["claim__claimant", "source"]

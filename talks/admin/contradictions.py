@@ -277,17 +277,18 @@ class ContradictionAdmin(TrackedAdmin):
 
 
 class SuggestionStatusFilter(admin.SimpleListFilter):
-    """By status, pending unless asked otherwise: the list is the editors' to-do list."""
+    """By status, pending unless asked otherwise: the list is the editors' to-do list (of
+    suggested contradictions, or of sourcing checks)."""
 
     title = "status"
     parameter_name = "status"
     everything = "all"
 
     def lookups(self, request, model_admin):
-        return [*ContradictionSuggestion.Status.choices, (self.everything, "All")]
+        return [*model_admin.model.Status.choices, (self.everything, "All")]
 
     def value(self):
-        return super().value() or ContradictionSuggestion.Status.PENDING
+        return super().value() or "pending"
 
     def choices(self, changelist):
         for lookup, title in self.lookup_choices:

@@ -96,11 +96,14 @@ def claim(request, slug: str):
                 "quote": citation.quote,
                 "location": citation.location,
                 "relation": citation.relation,
+                "attribution": citation.attribution,
                 "language": citation.quote_language,
             }
             for citation in claim.citations.all()
         ],
         "source_chain": [_chain(request, step) for step in provenance],
+        "origins": [_origin(request, origin) for origin in claim.independent_origins()],
+        "rests_on_one_unnamed_origin": claim.rests_on_one_unnamed_origin,
         "contradictions": [_contradiction(request, c, claim) for c in contradictions],
         "corrections": claim.history.corrections(),
     }
@@ -278,8 +281,18 @@ def _source_ref(request, source):
         "outlet": source.outlet,
         "author": source.author,
         "published_on": source.published_on,
+        "basis": source.reporting,
         "url": source.web_url,
         **_links(request, "source", source),
+    }
+
+
+def _origin(request, origin):
+    return {
+        "sources": [_source_ref(request, source) for source in origin.sources],
+        "attributions": [citation.attribution for citation in origin.citations],
+        "circular": origin.circular,
+        "unnamed": origin.unnamed,
     }
 
 
@@ -313,6 +326,7 @@ def _chain(request, step):
         "cited": step.citation is not None,
         "is_origin": step.is_origin,
         "hidden_bases": step.hidden_bases,
+        "circles_back_to": [_source_ref(request, source) for source in step.circles_back_to],
         "bases": [_chain(request, basis) for basis in step.bases],
     }
 

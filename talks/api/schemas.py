@@ -37,6 +37,10 @@ class SourceRef(Schema):
     outlet: str
     author: str
     published_on: datetime.date | None
+    basis: str = Field(
+        description="What its account rests on: original (its own reporting), relays (the "
+        "sources it rests on), unknown."
+    )
     url: str = Field(description="The document itself, when it is on the web; else empty.")
     api: str
     page: str
@@ -63,6 +67,10 @@ class CitationOut(Schema):
     quote: str = Field(description="The exact words as they stand in the source.")
     location: str
     relation: str = Field(description="originates (the claim starts here) or repeats.")
+    attribution: str = Field(
+        description="To whom the source puts the words: named_official, official_document, "
+        "spokesperson, unnamed, relay, unattributed (its own words), or empty (not recorded)."
+    )
     language: str = Field(description="The quote's language.")
 
 
@@ -74,7 +82,20 @@ class ChainStep(Schema):
     cited: bool = Field(description="Whether the claim cites this source itself.")
     is_origin: bool
     hidden_bases: int = Field(description="Bases recorded behind it that lead to no cited source.")
+    circles_back_to: list[SourceRef] = Field(
+        description="Sources it rests on that rest on it in turn: relaying in a circle."
+    )
     bases: list["ChainStep"]
+
+
+class OriginOut(Schema):
+    """An independent origin: a cited source no other cited source lies behind, or a circle
+    of cited sources relaying one another."""
+
+    sources: list[SourceRef]
+    attributions: list[str] = Field(description="The claim's citation of each, as attributed.")
+    circular: bool = Field(description="Several sources relaying one another in a circle.")
+    unnamed: bool = Field(description="Nobody readers are told the name of is behind it.")
 
 
 class ContradictionOut(Schema):
@@ -110,6 +131,11 @@ class ClaimDetail(ClaimSummary):
     about: list[PersonRef]
     citations: list[CitationOut]
     source_chain: list[ChainStep]
+    origins: list[OriginOut] = Field(
+        description="The independent accounts its sources come back to; four reports of one "
+        "briefing are one origin."
+    )
+    rests_on_one_unnamed_origin: bool
     contradictions: list[ContradictionOut]
     corrections: list[CorrectionOut]
 

@@ -19,6 +19,7 @@ from ..models import (
     PersonAlias,
     Role,
     RoleCitation,
+    SourcingSuggestion,
     Statement,
 )
 
@@ -40,6 +41,7 @@ FIXTURE_MODELS = [
     Statement,
     Contradiction,
     ContradictionSuggestion,
+    SourcingSuggestion,
 ]
 
 

@@ -13,6 +13,8 @@ from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 
+from sources import history_chain
+
 from ..models import ImportRun, Person, PersonAlias, PersonNameKey
 from .fixture_models import fixture_fields
 from .read import Entry
@@ -108,6 +110,9 @@ def lock_tables(models_to_write):
     from the tables' sequences meanwhile (see ``allocate_ids``). On SQLite the first write
     locks the whole database instead.
     """
+    # The history chain's lock first, as every writer takes it before its row locks
+    # (sources/history_chain.py): taken after the tables', it could deadlock with one.
+    history_chain.lock()
     if connection.vendor == "postgresql":
         tables = ", ".join(_quote(model._meta.db_table) for model in models_to_write)
         with connection.cursor() as cursor:
@@ -216,7 +221,8 @@ def insert_history(model, written, *, history_type, date, reason, user):
 
     The database copies each row as it now stands into the history table, adding when, why,
     what and who, as simple-history's ``post_save`` does: one INSERT ... SELECT, so the rows
-    are not sent a second time, and the history holds exactly what was written.
+    are not sent a second time, and the history holds exactly what was written. The rows are
+    then chained (sources/history_chain.py), as every history row is.
     """
     history = model.history.model
     fields = history.tracked_fields  # the model's fields that its history keeps
@@ -237,5 +243,11 @@ def insert_history(model, written, *, history_type, date, reason, user):
         _quote(history._meta.get_field(name).column)
         for name in [*(field.name for field in fields), *HISTORY_FIELDS]
     )
+    returning = history_chain.returning(history)
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {_quote(history._meta.db_table)} ({columns}) {select}", params)
+        cursor.execute(
+            f"INSERT INTO {_quote(history._meta.db_table)} ({columns}) {select} "
+            f"RETURNING {returning}",
+            params,
+        )
+        history_chain.append_returned(history, cursor.fetchall())

@@ -5,6 +5,7 @@ from .imports import ImportRun
 from .meetings import Meeting, MeetingCitation, Participant
 from .notifications import Delivery, Subscription  # noqa: F401  (Delivery: a log, not desk data)
 from .people import Person, PersonAlias, PersonNameKey, Role, RoleCitation  # noqa: F401
+from .sourcing_suggestions import SourcingSuggestion
 from .statements import RejectedProposal, Statement
 from .suggestion_runs import SuggestionRun  # noqa: F401  (a log of runs, not desk data)
 
@@ -23,6 +24,7 @@ __all__ = [
     "Role",
     "RejectedProposal",
     "RoleCitation",
+    "SourcingSuggestion",
     "Statement",
     "Subscription",
 ]

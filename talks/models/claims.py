@@ -4,6 +4,7 @@ import bisect
 import dataclasses
 import datetime
 import functools
+from collections import defaultdict
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -13,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.manager import HistoricalQuerySet
 
 from sources.languages import Language, language_name
-from sources.models import CitationBase, SourceBasis
+from sources.models import CitationBase, Source, SourceBasis
 from sources.natural_keys import NaturalKeyManager
-from sources.provenance import ProvenanceMap
+from sources.provenance import ProvenanceMap, single_unnamed_origin
 from sources.records import (
     SluggedModel,
     TimestampedModel,
@@ -122,6 +123,28 @@ class ClaimQuerySet(models.QuerySet):
         from .claim_search import ClaimSearch  # it reads the claims' and the people's tables
 
         return ClaimSearch(words).filter(self)
+
+    def resting_on_one_unnamed_origin(self):
+        """The claims whose citations all come back to one origin whose people readers are not
+        told (``Claim.rests_on_one_unnamed_origin``, the same rule), in three queries: the
+        citations of the claims citing an unnamed source, and the steps behind their sources.
+        """
+        unnamed = Citation.objects.filter(
+            models.Q(attribution=CitationBase.Attribution.UNNAMED)
+            | models.Q(source__kind=Source.Kind.ANONYMOUS_BRIEFING)
+        )
+        candidates = self.filter(pk__in=unnamed.values("claim_id")).order_by().values("pk")
+        citations = defaultdict(list)
+        for citation in Citation.objects.filter(claim__in=candidates).select_related("source"):
+            citations[citation.claim_id].append(citation)
+        cited = {citation.source_id for found in citations.values() for citation in found}
+        bases = ProvenanceMap(SourceBasis.objects.upstream_of(cited))
+        resting = {
+            claim_id
+            for claim_id, found in citations.items()
+            if single_unnamed_origin(bases.origins(found))
+        }
+        return self.filter(pk__any_of=resting)
 
     def with_provenance(self):
         """Everything a claim page shows about the claim itself, in a fixed number of queries."""
@@ -254,6 +277,13 @@ class Correction:
     @property
     def verdict_label(self):
         return VERDICT_LABELS.get(self.verdict, "")
+
+    @property
+    def just_before(self):
+        """The moment just before it, in UTC ISO 8601: the claim's as-of pages show the
+        version it corrected."""
+        moment = self.made_at - datetime.timedelta(microseconds=1)
+        return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
     @property
     def previous_verdict_label(self):
@@ -429,18 +459,22 @@ class Claim(SluggedModel):
         """The cited sources where the claim starts: those that rest, however indirectly, on no
         other source the claim cites; a source cited as originating it first, then the
         earliest. ``bases``: a ``ProvenanceMap`` when the caller holds one for many claims."""
-        bases = self.source_bases if bases is None else bases
-        citations = list(self.citations.all())
-        cited = {citation.source_id for citation in citations}
-        starts = [c for c in citations if not bases.reaches(c.source_id) & cited]
-        starts.sort(
-            key=lambda c: (
-                c.relation != CitationBase.Relation.ORIGINATES,
-                c.source.published_on or datetime.date.max,
-                c.source_id,
-            )
-        )
-        return [citation.source for citation in starts]
+        return [source for origin in self.independent_origins(bases) for source in origin.sources]
+
+    def independent_origins(self, bases=None):
+        """The claim's independent origins (``sources.provenance.Origin``): the sources its
+        citations start from, a circle of sources relaying one another counted once. Uses the
+        prefetched citations and ``source_bases`` unless given a ``ProvenanceMap``."""
+        if bases is None:
+            if "_origins" not in self.__dict__:
+                self.__dict__["_origins"] = self.source_bases.origins(self.citations.all())
+            return self.__dict__["_origins"]
+        return bases.origins(self.citations.all())
+
+    @property
+    def rests_on_one_unnamed_origin(self):
+        """Every source cited comes back to one origin whose people readers are not told."""
+        return single_unnamed_origin(self.independent_origins())
 
 
 class ClaimSubject(TimestampedModel):

@@ -2,12 +2,43 @@
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext, gettext_lazy
 
+from sources import history_chain
+
 from .. import visibility
 from ..models import Claim
+
+HISTORY_NAMESPACE = "https://factdesk.example/ns/history-chain"
+
+
+class ChainedAtomFeed(Atom1Feed):
+    """Atom, with the history chain's head (sources/history_chain.py) as of the feed's
+    rendering: a ``<link rel="related">`` to /transparency/ and a ``history:head`` element
+    with its position, digest and time, for readers that keep it."""
+
+    def root_attributes(self):
+        return {**super().root_attributes(), "xmlns:history": HISTORY_NAMESPACE}
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        handler.addQuickElement(
+            "link", "", {"rel": "related", "href": self.feed["transparency_url"]}
+        )
+        checkpoint = self.feed["history_head"]
+        if checkpoint is not None:
+            handler.addQuickElement(
+                "history:head",
+                "",
+                {
+                    "position": str(checkpoint.position),
+                    "digest": checkpoint.digest,
+                    "at": checkpoint.at.isoformat(),
+                },
+            )
+
 
 FEED_LENGTH = 50
 
@@ -45,7 +76,7 @@ def recently_published_or_corrected(limit=FEED_LENGTH):
 
 
 class ClaimFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = ChainedAtomFeed
     link = reverse_lazy("public:claims")
     subtitle = gettext_lazy(
         "Claims as the desk publishes its verdicts on them, and as it corrects them."
@@ -55,6 +86,12 @@ class ClaimFeed(Feed):
         return gettext("%(publisher)s: published and corrected claims") % {
             "publisher": settings.FACTDESK_PUBLISHER_NAME
         }
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        feed.feed["history_head"] = history_chain.checkpoint()
+        feed.feed["transparency_url"] = request.build_absolute_uri(reverse("public:transparency"))
+        return feed
 
     def author_name(self):
         return settings.FACTDESK_PUBLISHER_NAME

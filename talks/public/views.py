@@ -22,13 +22,16 @@ from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
+from sources import history_chain
 from sources.models import Source, SourceBasis
 from sources.paginators import count_up_to
 from sources.planner import planned_rows
 from sources.provenance import ProvenanceMap
 
-from .. import page_tags, visibility
+from .. import claim_versions, page_tags, visibility
+from ..claim_versions import AsOfForm
 from ..models import Citation, Claim, Role
+from . import provenance_export
 from .cache import public_page
 from .claim_review import claim_review, json_ld_script
 from .forms import ClaimFilterForm
@@ -95,6 +98,7 @@ def claim_detail(request, slug):
         "claim": claim,
         "canonical_url": url,
         "provenance": provenance,
+        "origins": claim.independent_origins(),
         "contradictions": [
             {"record": c, "other": c.other_claim(claim), "holds": c.prevailing_claim_id}
             for c in contradictions
@@ -102,8 +106,46 @@ def claim_detail(request, slug):
         "corrections": corrections,
         "updated_at": corrections[-1].made_at if corrections else None,
         "claim_review": json_ld_script(review),
+        "provenance_url": reverse("public:claim-provenance", args=[claim.slug]),
     }
     return TemplateResponse(request, "talks/public/claim_detail.html", context)
+
+
+@public_page
+def claim_as_of(request, slug):
+    """The claim as it stood at a moment (``?at=2025-12-03``): its text, verdict, citations
+    and contradictions then, from its history. Only a moment when it was published shows
+    anything; a moment that is no date is a 400 that says why."""
+    claim = get_object_or_404(visibility.claims(), slug=slug)
+    page_tags.shows(claim)
+    form = AsOfForm(request.GET if "at" in request.GET else None)
+    context = {"claim": claim, "form": form, "version": None}
+    if not form.is_valid():  # nothing asked yet (200, the day to pick), or no date (400)
+        status = 400 if form.is_bound else 200
+        return TemplateResponse(request, "talks/public/claim_as_of.html", context, status=status)
+    version = claim_versions.claim_as_of(claim.pk, form.cleaned_data["at"], public=True)
+    context["version"] = version
+    context["then"] = version.claim if visibility.version_is_public(version) else None
+    status = 200 if context["then"] else 404
+    return TemplateResponse(request, "talks/public/claim_as_of.html", context, status=status)
+
+
+@public_page
+def claim_provenance(request, slug):
+    """The claim's chain of sources as W3C PROV-O in JSON-LD, as its page shows it."""
+    claim = get_object_or_404(visibility.claims().with_provenance(), slug=slug)
+    provenance = claim.provenance()
+    page_tags.shows(claim)
+    page_tags.shows_provenance(*provenance)
+    document = provenance_export.claim_provenance(
+        claim,
+        absolute=request.build_absolute_uri,
+        provenance=provenance,
+        origins=claim.independent_origins(),
+    )
+    return JsonResponse(
+        document, content_type="application/ld+json", json_dumps_params={"ensure_ascii": False}
+    )
 
 
 @public_page(lists=[Claim, Citation, SourceBasis])
@@ -282,3 +324,17 @@ def publishing_organisation(request):
         "name": settings.FACTDESK_PUBLISHER_NAME,
         "url": settings.FACTDESK_PUBLISHER_URL or request.build_absolute_uri("/"),
     }
+
+
+@require_safe
+def transparency(request):
+    """The history's chain as it stood at the last round hour (sources/history_chain.py):
+    kept by anyone, it would tell a rewrite of the desk's history. One query; not in the page
+    cache, whose pages move on with the desk's edition, not with the clock."""
+    response = TemplateResponse(
+        request,
+        "talks/public/transparency.html",
+        {"checkpoint": history_chain.checkpoint()},
+    )
+    response["Cache-Control"] = "public, max-age=300"
+    return response

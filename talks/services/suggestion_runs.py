@@ -21,7 +21,14 @@ from sources.records import to_the_millisecond
 
 from .. import rulebook
 from ..contradiction_rules import detect_contradictions
-from ..models import Contradiction, ContradictionSuggestion, ImportRun, SuggestionRun
+from ..models import (
+    Contradiction,
+    ContradictionSuggestion,
+    ImportRun,
+    SourcingSuggestion,
+    SuggestionRun,
+)
+from ..sourcing_rules import find_sourcing_gaps
 from ..suggestion_scope import Scope, changes_since
 from .proposals import claims_changed_since, propose_statements
 
@@ -43,12 +50,21 @@ class Outcome:
     unchanged: int = 0
     pending: int = 0
     skipped: list = field(default_factory=list)
+    sourcing_created: int = 0
+    sourcing_withdrawn: int = 0
+    sourcing_pending: int = 0
 
     def summary(self):
-        return (
+        summary = (
             f"{self.created} new, {self.updated} updated, {self.withdrawn} withdrawn, "
             f"{self.unchanged} unchanged; {self.pending} pending in all."
         )
+        if self.sourcing_created or self.sourcing_withdrawn or self.sourcing_pending:
+            summary += (
+                f" Sourcing checks: {self.sourcing_created} new, {self.sourcing_withdrawn} "
+                f"withdrawn; {self.sourcing_pending} pending in all."
+            )
+        return summary
 
 
 def _key(suggestion):
@@ -152,7 +168,40 @@ def refresh_suggestions(*, user=None, reason="", scope=None):
     )
     run.created, run.updated = len(new), len(changed)
     run.pending = ContradictionSuggestion.objects.pending().count()
+    refresh_sourcing_checks(user=user, reason=reason, run=run)
     return run
+
+
+def refresh_sourcing_checks(*, user, reason, run):
+    """Add the sourcing checks the rules find and withdraw the pending ones they no longer
+    find (the claim now cites an independent origin, or its verdict changed); a dismissed
+    one stays dismissed. Over the whole desk every run: the rule reads only the claims that
+    cite an unnamed source."""
+    found = find_sourcing_gaps()
+    existing = {(s.claim_id, s.rule): s for s in SourcingSuggestion.objects.all()}
+    stamp = to_the_millisecond(timezone.now())
+    new = [
+        SourcingSuggestion(
+            claim_id=finding.claim,
+            rule=finding.rule,
+            explanation=finding.explanation,
+            created_at=stamp,
+            updated_at=stamp,
+        )
+        for key, finding in found.items()
+        if key not in existing
+    ]
+    for key, suggestion in existing.items():
+        if suggestion.status == SourcingSuggestion.Status.PENDING and key not in found:
+            suggestion._history_user = user
+            suggestion._change_reason = f"{reason}: withdrawn, no longer found"
+            suggestion.delete()
+            run.sourcing_withdrawn += 1
+    bulk_create_with_history(
+        new, SourcingSuggestion, default_user=user, default_change_reason=reason
+    )
+    run.sourcing_created = len(new)
+    run.sourcing_pending = SourcingSuggestion.objects.pending().count()
 
 
 def perform_run(run_id):

@@ -17,6 +17,8 @@ import pytest
 from django.conf import settings
 from django.db import connections
 
+from ..logins import authenticator, current_code
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -134,11 +136,17 @@ def screenshot(page, name):
 
 
 def log_in(page, live_server, user, password=PASSWORD):
+    """Log in as a person does: the password, then, for a login with an authenticator app,
+    the code the app shows now (computed from the app's key, tests/logins.py)."""
     page.goto(f"{live_server.url}/admin/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", password)
     page.click("input[type=submit]")
-    page.wait_for_selector("#user-tools")
+    page.wait_for_selector("#user-tools, #two-factor-form")
+    if page.locator("#two-factor-form").count():
+        page.fill("#id_code", current_code(authenticator(user)))
+        page.click("#two-factor-form input[type=submit]")
+        page.wait_for_selector("#user-tools")
 
 
 def ensure_roles():
@@ -161,6 +169,8 @@ def role_user(django_user_model):
     """A staff login in one editorial group, as the demo makes them."""
     from django.contrib.auth.models import Group
 
+    from talks.rulebook import two_factor_required
+
     ensure_roles()
 
     def make(role):
@@ -168,6 +178,8 @@ def role_user(django_user_model):
             role.lower().replace(" ", "-"), password=PASSWORD, is_staff=True
         )
         user.groups.add(Group.objects.get(name=role))
+        if two_factor_required(user):
+            authenticator(user)  # set up before, as the role requires (contributors have none)
         return user
 
     return make

@@ -37,6 +37,9 @@ class Command(BaseCommand):
                 "The demo creates logins with a published password, so it runs only in "
                 "development: set DEBUG=1 (never on a production database)."
             )
+        # The demo's logins skip the second step of the login (talks/two_factor.py), which
+        # honours this only while DEBUG is on.
+        settings.FACTDESK_TWO_FACTOR_SKIPPED_FOR = list(DEMO_LOGINS)
         call_command("migrate", interactive=False, verbosity=0)
         logins = {
             username: self.ensure_login(username, role) for username, role in DEMO_LOGINS.items()
@@ -46,7 +49,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {line}")
         lines = [
             f"\nAdmin: http://{addrport}/admin/",
-            "Logins (password for each: " + DEMO_PASSWORD + "):",
+            "Logins (password for each: " + DEMO_PASSWORD + "; no second step, as DEBUG is on):",
         ]
         lines += [f"  {username:<12} {role}" for username, role in DEMO_LOGINS.items()]
         lines.append(f"Public claim pages: http://{addrport}/claims/\n")

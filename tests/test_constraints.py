@@ -134,6 +134,7 @@ CHOICE_FIELDS = [
     (Contradiction, "kind"),
     (Contradiction, "status"),
     (Statement, "kind"),
+    (Statement, "status"),
     (ContradictionSuggestion, "rule"),
     (ContradictionSuggestion, "status"),
     (SourcingSuggestion, "rule"),
